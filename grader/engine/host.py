@@ -1,0 +1,185 @@
+"""The trusted side's handle on one sandboxed zygote and the children it forks.
+
+The zygote starts once per pool process (``WorkerHost.start``): the sandbox, the interpreter
+and the heavy imports are paid once. Each (student, assignment) gets a fresh child forked
+from it, with its own scratch folder, limits, output file and socket; ``finish`` kills the
+child's whole process group (and, inside the sandbox, every process but the zygote).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from typing import IO, Any
+
+from ..errors import SandboxUnavailable
+from ..worker import wire
+from .sandbox import Sandbox
+
+DEFAULT_PRELOAD = ("numpy", "scipy.special", "scipy.stats", "sklearn.model_selection",
+                   "sklearn.metrics", "IPython", "matplotlib.pyplot", "nbformat")
+START_TIMEOUT = 120.0
+CONTROL_TIMEOUT = 30.0
+
+
+@dataclass
+class Child:
+    """One forked child: the trusted end of its socket and the file holding its output."""
+
+    pid: int
+    sock: socket.socket
+    output: IO[bytes]
+    started: float
+
+    def read_output(self, limit: int) -> str:
+        self.output.flush()
+        size = os.fstat(self.output.fileno()).st_size
+        self.output.seek(0)
+        text = self.output.read(limit).decode("utf-8", errors="replace")
+        if size > limit:
+            text += f"\n... [{size - limit} more bytes of output not kept]"
+        return text
+
+
+@dataclass
+class ExitInfo:
+    signal: int | None
+    code: int | None
+
+    def describe(self) -> str:
+        if self.signal is not None:
+            import signal as signals  # noqa: PLC0415
+
+            name = signals.Signals(self.signal).name if self.signal in signals.Signals else ""
+            meaning = {
+                "SIGSEGV": "a segmentation fault",
+                "SIGKILL": "killed (out of memory, or a limit was hit)",
+                "SIGXCPU": "the CPU-time limit",
+                "SIGABRT": "an abort",
+                "SIGBUS": "a bus error",
+            }.get(name, name or f"signal {self.signal}")
+            return f"the worker process was ended by {name or self.signal} ({meaning})"
+        return f"the worker process exited with code {self.code} (os._exit or sys.exit?)"
+
+
+class WorkerHost:
+    """A zygote in its sandbox. Not thread-safe: one grading engine uses it at a time."""
+
+    def __init__(
+        self,
+        sandbox: Sandbox,
+        *,
+        slot: int = 0,
+        preload: tuple[str, ...] = DEFAULT_PRELOAD,
+    ) -> None:
+        self.sandbox = sandbox
+        self.slot = slot
+        self.preload = preload
+        self.process: subprocess.Popen[bytes] | None = None
+        self.control: socket.socket | None = None
+        self.info: dict[str, Any] = {}
+
+    # -- lifetime --------------------------------------------------------------------------
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def start(self) -> None:
+        ours, theirs = socket.socketpair()
+        argv = [sys.executable, "-I", "-m", "grader.worker", "--control-fd", str(theirs.fileno()),
+                "--preload", ",".join(self.preload), *self.sandbox.worker_args(self.slot)]
+        command, env = self.sandbox.wrap(argv, self.slot)
+        if env:
+            os.makedirs(env["HOME"], exist_ok=True)
+        self.process = subprocess.Popen(
+            command,
+            pass_fds=(theirs.fileno(),),
+            env=env or None,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        theirs.close()
+        self.control = ours
+        try:
+            self.info, _ = wire.recv(ours, time.monotonic() + START_TIMEOUT)
+        except wire.WireError as exc:
+            detail = self._stderr()
+            self.close()
+            raise SandboxUnavailable(
+                f"the {self.sandbox.name} worker did not start: {exc}. {detail}".strip()
+            ) from exc
+
+    def _stderr(self) -> str:
+        if self.process is None or self.process.stderr is None or self.process.poll() is None:
+            return ""
+        return self.process.stderr.read(2000).decode(errors="replace").strip()
+
+    def close(self) -> None:
+        if self.control is not None:
+            self.control.close()
+            self.control = None
+        if self.process is not None:
+            if self.process.poll() is None:
+                try:
+                    os.killpg(self.process.pid, 9)
+                except ProcessLookupError:
+                    pass
+            self.process.wait()
+            if self.process.stderr is not None:
+                self.process.stderr.close()
+            self.process = None
+
+    def __enter__(self) -> WorkerHost:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- children --------------------------------------------------------------------------
+    def spawn(self, files: dict[str, bytes], limits: dict[str, Any]) -> Child:
+        """Fork a fresh child holding ``files`` in its scratch folder, under ``limits``."""
+        if not self.alive():
+            self.close()
+            self.start()
+        assert self.control is not None
+        ours, theirs = socket.socketpair()
+        output = tempfile.TemporaryFile()
+        blobs = list(files.values())
+        message = {"op": "spawn", "files": [[name, i] for i, name in enumerate(files)],
+                   "limits": limits}
+        try:
+            socket.send_fds(self.control, [b"S"], [theirs.fileno(), output.fileno()])
+            wire.send(self.control, message, blobs)
+            reply, _ = wire.recv(self.control, time.monotonic() + CONTROL_TIMEOUT)
+        except (OSError, wire.WireError) as exc:
+            ours.close()
+            output.close()
+            self.close()
+            raise SandboxUnavailable(f"the worker's zygote stopped answering: {exc}") from exc
+        finally:
+            theirs.close()
+        return Child(pid=int(reply["pid"]), sock=ours, output=output, started=time.monotonic())
+
+    def finish(self, child: Child) -> ExitInfo:
+        """Kill what is left of ``child`` and report how it ended."""
+        child.sock.close()
+        info = ExitInfo(signal=None, code=None)
+        if self.alive() and self.control is not None:
+            try:
+                socket.send_fds(self.control, [b"F"], [])
+                wire.send(self.control, {"op": "finish", "pid": child.pid})
+                reply, _ = wire.recv(self.control, time.monotonic() + CONTROL_TIMEOUT)
+                info = ExitInfo(signal=reply.get("signal"), code=reply.get("code"))
+            except (OSError, wire.WireError):
+                self.close()
+        else:
+            # The zygote itself is gone (a child killed it): take the sandbox down with it.
+            self.close()
+        return info

@@ -1,0 +1,184 @@
+"""Where the worker runs: one interface, three strengths.
+
+``Sandbox.wrap(argv, slot)`` turns the worker's command line into the command that starts
+it confined. Best available first:
+
+- ``bwrap``: bubblewrap. No network, read-only system, a private ``/tmp``, nothing of the
+  instructor's tree visible (the hidden suites, the reference, other students), a new PID
+  namespace, and an unprivileged uid per pool slot (when the grader runs as root).
+- ``unshare``: util-linux ``unshare``: no network and a new PID namespace, but the file
+  system is the host's; the hidden suites are readable. Used only when bwrap is missing.
+- ``none``: a plain subprocess. Resource limits and timeouts still hold.
+
+Resource limits (CPU seconds, address space, processes, file size) are applied by the
+zygote in every mode, so they do not appear here.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import SandboxUnavailable
+
+WORKER_PACKAGE = Path(__file__).resolve().parent.parent
+BASE_UID = 61000
+ETC_FILES = ("ld.so.cache", "localtime", "passwd", "group", "nsswitch.conf", "hosts")
+THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
+
+
+def worker_environment(home: str) -> dict[str, str]:
+    """The whole environment of the worker: nothing of the grader's leaks in."""
+    env = {
+        "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
+        "HOME": home,
+        "LANG": "C.UTF-8",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONHASHSEED": "0",
+        "PYTHONUNBUFFERED": "1",
+        "MPLBACKEND": "Agg",
+        "MPLCONFIGDIR": os.path.join(home, ".matplotlib"),
+        "IPYTHONDIR": os.path.join(home, ".ipython"),
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "CUDA_VISIBLE_DEVICES": "",
+    }
+    env.update({name: "1" for name in THREAD_ENV})
+    return env
+
+
+@dataclass
+class Sandbox:
+    """Plain subprocess: limits and timeouts, no isolation of files or network."""
+
+    name: str = "none"
+    warning: str | None = (
+        "no sandbox (bubblewrap not found): student code can read files and use the network"
+    )
+    isolates_files: bool = False
+    scratch: str = field(default_factory=lambda: os.environ.get("TMPDIR", "/tmp"))
+
+    def wrap(self, argv: list[str], slot: int) -> tuple[list[str], dict[str, str]]:
+        return argv, worker_environment(self.scratch)
+
+    def worker_args(self, slot: int) -> list[str]:
+        return ["--scratch", self.scratch]
+
+
+@dataclass
+class UnshareSandbox(Sandbox):
+    """Network and PID namespaces through util-linux ``unshare`` (root only)."""
+
+    name: str = "unshare"
+    warning: str | None = (
+        "weak sandbox (unshare, bubblewrap not found): no network, but the file system is shared"
+    )
+
+    def wrap(self, argv: list[str], slot: int) -> tuple[list[str], dict[str, str]]:
+        prefix = ["unshare", "--fork", "--pid", "--mount-proc", "--net", "--ipc", "--uts",
+                  "--kill-child", "--"]
+        return prefix + argv, worker_environment(self.scratch)
+
+    def worker_args(self, slot: int) -> list[str]:
+        return ["--scratch", self.scratch]
+
+
+@dataclass
+class BwrapSandbox(Sandbox):
+    """bubblewrap: the production sandbox."""
+
+    name: str = "bwrap"
+    warning: str | None = None
+    isolates_files: bool = True
+    scratch: str = "/tmp"
+
+    def wrap(self, argv: list[str], slot: int) -> tuple[list[str], dict[str, str]]:
+        args = ["bwrap", "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-net",
+                "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
+        if os.getuid() == 0:
+            args += ["--cap-add", "CAP_SETUID,CAP_SETGID"]
+        else:
+            args += ["--unshare-user"]
+        args += ["--ro-bind", "/usr", "/usr"]
+        for top in ("bin", "sbin", "lib", "lib32", "lib64"):
+            path = Path("/") / top
+            if path.is_symlink():
+                args += ["--symlink", os.readlink(path), str(path)]
+            elif path.is_dir():
+                args += ["--ro-bind", str(path), str(path)]
+        for name in ETC_FILES:
+            if (Path("/etc") / name).exists():
+                args += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
+        for path in _python_trees():
+            args += _parents(path)
+            args += ["--ro-bind", str(path), str(path)]
+        args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp",
+                 "--chdir", "/tmp", "--clearenv"]
+        for key, value in worker_environment("/tmp").items():
+            args += ["--setenv", key, value]
+        return [*args, "--", *argv], {}
+
+    def worker_args(self, slot: int) -> list[str]:
+        args = ["--scratch", "/tmp", "--own-pid-namespace"]
+        if os.getuid() == 0:
+            args += ["--uid", str(BASE_UID + slot), "--gid", str(BASE_UID + slot)]
+        return args
+
+
+def _python_trees() -> list[Path]:
+    """The interpreter, the environment's packages and the worker's own package, once each."""
+    candidates = [Path(sys.base_prefix), Path(sys.prefix), WORKER_PACKAGE]
+    candidates += [Path(p) for p in sys.path if p.endswith("site-packages")]
+    trees: list[Path] = []
+    for path in sorted({p.resolve() for p in candidates if p.exists()}, key=lambda p: len(p.parts)):
+        if not any(path.is_relative_to(t) for t in trees) and not path.is_relative_to("/usr"):
+            trees.append(path)
+    return trees
+
+
+def _parents(path: Path) -> list[str]:
+    args: list[str] = []
+    for parent in reversed(path.parents):
+        if str(parent) in ("/", "/usr", "/tmp"):
+            continue
+        args += ["--perms", "0755", "--dir", str(parent)]
+    return args
+
+
+@functools.cache
+def _bwrap_works() -> str | None:
+    """None when a trivial bwrap sandbox starts here, else the reason it does not."""
+    if shutil.which("bwrap") is None:
+        return "bwrap is not installed (apt-get install bubblewrap)"
+    argv, _ = BwrapSandbox().wrap([sys.executable, "-c", "pass"], slot=0)
+    try:
+        done = subprocess.run(argv, capture_output=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"bwrap did not start: {exc}"
+    if done.returncode != 0:
+        return f"bwrap did not start: {done.stderr.decode(errors='replace').strip()[:300]}"
+    return None
+
+
+def choose_sandbox(mode: str = "auto", *, require: bool = False) -> Sandbox:
+    """The strongest sandbox this machine offers, or the one asked for.
+
+    Raises:
+        SandboxUnavailable: ``require`` is set (or ``mode="bwrap"``) and bwrap cannot run.
+    """
+    if mode == "none":
+        if require:
+            raise SandboxUnavailable("--require-sandbox and --no-sandbox contradict each other")
+        return Sandbox(warning=None)
+    problem = _bwrap_works()
+    if problem is None:
+        return BwrapSandbox()
+    if require or mode == "bwrap":
+        raise SandboxUnavailable(f"the bubblewrap sandbox is required but {problem}")
+    if os.getuid() == 0 and shutil.which("unshare"):
+        return UnshareSandbox()
+    return Sandbox()

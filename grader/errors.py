@@ -1,0 +1,72 @@
+"""Every failure the grader names, in one tree.
+
+    GraderError                      anything the grader reports as its own failure
+    ├── ConfigError                  a bad assignment.toml, unknown assignment, bad option
+    ├── SubmissionError              a submission that cannot be graded as laid out
+    │   └── InvalidNotebookError     broken JSON, old nbformat, a renamed script
+    ├── SandboxUnavailable           --require-sandbox without bwrap
+    ├── ProtocolError                the worker sent something that is not our wire format
+    └── GradebookError               the database could not be reached or written
+
+    GradingAborted (BaseException)   ends the current test; student code must not swallow it
+    ├── WorkerDiedError              the worker process exited or crashed
+    ├── SubmissionTimeout            a call or the whole assignment ran past its wall time
+    └── MemoryLimitExceeded          the worker hit its address-space limit
+
+``RemoteException`` (in ``grader.engine.proxy``) carries an exception raised by the student's
+code; it is an ordinary ``Exception`` so hidden tests can ``pytest.raises`` it.
+"""
+
+from __future__ import annotations
+
+
+class GraderError(Exception):
+    """Root of the grader's own failures."""
+
+
+class ConfigError(GraderError):
+    """A configuration value is missing, unknown or of the wrong type."""
+
+
+class SubmissionError(GraderError):
+    """A submission folder or file cannot be graded as it is laid out."""
+
+
+class InvalidNotebookError(SubmissionError):
+    """A ``.ipynb`` file that nbformat cannot read as a version 4 notebook."""
+
+
+class SandboxUnavailable(GraderError):
+    """The sandbox that was required is not installed or does not start."""
+
+
+class ProtocolError(GraderError):
+    """A frame from the worker broke the wire format (size, encoding, types)."""
+
+
+class GradebookError(GraderError):
+    """The gradebook database could not be opened, migrated or written."""
+
+
+class GradingAborted(BaseException):
+    """Ends the current test from the grader's side; never an ordinary Exception."""
+
+    status = "error"
+
+
+class WorkerDiedError(GradingAborted):
+    """The worker process ended while a call was in flight."""
+
+    status = "error"
+
+
+class SubmissionTimeout(GradingAborted):
+    """A call into student code, or the whole assignment, ran past its wall time."""
+
+    status = "timeout"
+
+
+class MemoryLimitExceeded(GradingAborted):
+    """The worker ran out of its address-space limit."""
+
+    status = "error"

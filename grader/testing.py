@@ -1,0 +1,65 @@
+"""Assertions for hidden suites that teach without leaking the hidden inputs.
+
+``numpy.testing`` prints whole arrays into its messages, which would show a student the
+hidden inputs and the expected answer. These helpers report what went wrong (shape, dtype,
+NaN/inf, largest error) and the author's teaching message, nothing more.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+def check(condition: object, msg: str) -> None:
+    """Assert ``condition`` with a message written for the student."""
+    if not condition:
+        raise AssertionError(msg)
+
+
+def assert_close(
+    got: Any,
+    want: Any,
+    *,
+    rtol: float = 1e-6,
+    atol: float = 1e-12,
+    msg: str = "",
+) -> None:
+    """Compare ``got`` with ``want`` elementwise, as ``np.testing.assert_allclose`` would.
+
+    Raises AssertionError whose text starts with ``msg`` and then says what differed:
+    a wrong type or shape, NaN or inf where none is expected, or the largest error.
+    """
+    prefix = f"{msg}\n" if msg else ""
+    if got is None:
+        raise AssertionError(f"{prefix}got None: did the function forget to return its result?")
+    try:
+        got_arr = np.asarray(got, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise AssertionError(
+            f"{prefix}expected numbers, got a value of type {type(got).__name__}"
+        ) from exc
+    want_arr = np.asarray(want, dtype=float)
+    if got_arr.shape != want_arr.shape:
+        raise AssertionError(f"{prefix}expected shape {want_arr.shape}, got shape {got_arr.shape}")
+    bad_got = ~np.isfinite(got_arr) & np.isfinite(want_arr)
+    if bad_got.any():
+        kinds = sorted({"nan" if np.isnan(v) else "inf" for v in got_arr[bad_got]})
+        raise AssertionError(
+            f"{prefix}the result holds {' and '.join(kinds)} in {int(bad_got.sum())} of "
+            f"{got_arr.size} entries where a finite number is expected"
+        )
+    same_nonfinite = ~np.isfinite(want_arr)
+    if not np.array_equal(np.isnan(got_arr[same_nonfinite]), np.isnan(want_arr[same_nonfinite])):
+        raise AssertionError(f"{prefix}non-finite entries differ from the expected ones")
+    finite = np.isfinite(want_arr)
+    err = np.abs(got_arr[finite] - want_arr[finite])
+    allowed = atol + rtol * np.abs(want_arr[finite])
+    if (err > allowed).any():
+        worst = float(err.max()) if err.size else 0.0
+        count = int((err > allowed).sum())
+        raise AssertionError(
+            f"{prefix}{count} of {got_arr.size} entries differ from the expected values "
+            f"(largest absolute error {worst:.3g}, tolerance rtol={rtol:g}, atol={atol:g})"
+        )

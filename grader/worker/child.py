@@ -1,0 +1,242 @@
+"""The forked child: loads one student's files for one assignment, then answers calls.
+
+Requests (trusted -> child) carry an ``op``; the child answers each with ``{"ok": true,
+"value": ...}`` or ``{"ok": false, "error": {...}}``. While a call runs, the student's code
+may call back a trusted callable: the child sends ``{"callback": id, ...}`` and serves any
+request that arrives until the callback's own answer comes. Objects that are not plain data
+stay here in ``objects`` and travel as handles.
+"""
+
+from __future__ import annotations
+
+import builtins
+import importlib.util
+import os
+import socket
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from . import wire
+from .builtins import BUILTINS
+
+WORKER_DIR = str(Path(__file__).resolve().parent)
+MAX_MESSAGE = 4000
+MAX_TRACEBACK_FRAMES = 12
+
+
+class CallbackError(RuntimeError):
+    """The grader's callable, called by the student's code, raised or refused the call."""
+
+
+def describe_exception(exc: BaseException) -> dict[str, Any]:
+    """Type, builtin bases, message and a traceback trimmed to the student's frames."""
+    try:
+        message = str(exc)[:MAX_MESSAGE]
+    except BaseException:  # noqa: BLE001 - a hostile __str__ must not kill the worker
+        message = "<the exception's message could not be read>"
+    bases = [
+        cls.__name__
+        for cls in type(exc).__mro__
+        if getattr(builtins, cls.__name__, None) is cls and issubclass(cls, BaseException)
+    ]
+    frames = [
+        f
+        for f in traceback.extract_tb(exc.__traceback__)
+        if not f.filename.startswith(WORKER_DIR) and "/site-packages/" not in f.filename
+    ][-MAX_TRACEBACK_FRAMES:]
+    lines = traceback.format_list(frames)
+    text = "Traceback (most recent call last):\n" + "".join(lines) if lines else ""
+    return {
+        "type": type(exc).__name__,
+        "bases": bases,
+        "message": message,
+        "traceback": (text + f"{type(exc).__name__}: {message}")[-8000:],
+    }
+
+
+class Child:
+    """Serves one (student, assignment) over ``sock`` until the trusted side hangs up."""
+
+    def __init__(self, sock: socket.socket, workdir: str) -> None:
+        self.sock = sock
+        self.workdir = workdir
+        self.namespace: dict[str, Any] = {}
+        self.objects: dict[int, Any] = {}
+
+    # -- encoding -------------------------------------------------------------------------
+    def _keep(self, value: Any) -> dict[str, Any]:
+        handle = len(self.objects) + 1
+        self.objects[handle] = value
+        kind = type(value)
+        return {
+            "h": handle,
+            "type": f"{kind.__module__}.{kind.__qualname__}",
+            "call": callable(value),
+        }
+
+    def _encode(self, value: Any) -> tuple[dict[str, Any], list[bytes]]:
+        blobs: list[bytes] = []
+        return wire.encode(value, self._keep, blobs), blobs
+
+    def _resolve(self, node: dict[str, Any]) -> Any:
+        if "c" in node:
+            return self._callback_stub(int(node["c"]))
+        handle = node.get("h")
+        if handle not in self.objects:
+            raise wire.WireError("unknown handle")
+        return self.objects[handle]
+
+    def _decode(self, node: Any, blobs: list[bytes]) -> Any:
+        return wire.decode(node, blobs, self._resolve)
+
+    # -- the loop -------------------------------------------------------------------------
+    def serve(self) -> None:
+        while True:
+            try:
+                message, blobs = wire.recv(self.sock)
+            except wire.ChannelClosed:
+                return
+            self._answer(message, blobs)
+
+    def _answer(self, message: dict[str, Any], blobs: list[bytes]) -> None:
+        try:
+            value = self._dispatch(message, blobs)
+            node, out = self._encode(value)
+            reply: dict[str, Any] = {"ok": True, "value": node}
+        except BaseException as exc:  # noqa: BLE001 - every student failure goes back as data
+            if isinstance(exc, wire.ChannelClosed):
+                raise
+            reply, out = {"ok": False, "error": describe_exception(exc)}, []
+        finally:
+            for stream in (sys.stdout, sys.stderr):
+                try:
+                    stream.flush()
+                except BaseException:  # noqa: BLE001, S110 - a full disk must not stop replies
+                    pass
+        wire.send(self.sock, reply, out)
+
+    def _dispatch(self, message: dict[str, Any], blobs: list[bytes]) -> Any:
+        op = message.get("op")
+        if op == "load":
+            return self._load(message)
+        if op == "has":
+            return message.get("name") in self.namespace
+        if op == "builtin":
+            function = BUILTINS[message["name"]]
+            return function(*self._decode(message["args"], blobs), **self._kwargs(message, blobs))
+        target = self._target(message.get("ref", {}))
+        attr = message.get("attr")
+        if op == "get":
+            return target if attr is None else getattr(target, attr)
+        if op == "call":
+            function = target if attr is None else getattr(target, attr)
+            args = self._decode(message["args"], blobs)
+            return function(*args, **self._kwargs(message, blobs))
+        if op == "iter":
+            return iter(target)
+        if op == "next":
+            return next(target)
+        if op == "len":
+            return len(target)
+        raise wire.WireError(f"unknown operation {op!r}")
+
+    def _kwargs(self, message: dict[str, Any], blobs: list[bytes]) -> dict[str, Any]:
+        kwargs = self._decode(message.get("kwargs", {"d": []}), blobs)
+        if not isinstance(kwargs, dict) or not all(isinstance(k, str) for k in kwargs):
+            raise wire.WireError("keyword arguments must be a mapping of names")
+        return kwargs
+
+    def _target(self, ref: dict[str, Any]) -> Any:
+        if "name" in ref:
+            name = ref["name"]
+            if name not in self.namespace:
+                raise NameError(f"{name!r} is not defined in your submission")
+            return self.namespace[name]
+        if ref.get("handle") in self.objects:
+            return self.objects[ref["handle"]]
+        raise wire.WireError("unknown object reference")
+
+    # -- callbacks to the trusted side ----------------------------------------------------
+    def _callback_stub(self, callback_id: int) -> Callable[..., Any]:
+        def call_grader(*args: Any, **kwargs: Any) -> Any:
+            blobs: list[bytes] = []
+            message = {
+                "callback": callback_id,
+                "args": wire.encode(list(args), self._keep, blobs),
+                "kwargs": wire.encode(kwargs, self._keep, blobs),
+            }
+            wire.send(self.sock, message, blobs)
+            while True:
+                reply, reply_blobs = wire.recv(self.sock)
+                if "op" in reply:
+                    self._answer(reply, reply_blobs)
+                    continue
+                if reply.get("ok"):
+                    return self._decode(reply["value"], reply_blobs)
+                raise CallbackError(reply.get("error", {}).get("message", "callback failed"))
+
+        call_grader.__name__ = "grader_callback"
+        return call_grader
+
+    # -- loading the student's files ------------------------------------------------------
+    def _load(self, message: dict[str, Any]) -> dict[str, Any]:
+        names: list[str] = list(message.get("names", []))
+        report: dict[str, Any] = {"files": [], "notebooks": {}}
+        sys.path.insert(0, self.workdir)
+        for filename in message.get("files", []):
+            entry: dict[str, Any] = {"file": filename, "ok": True, "error": None, "defines": []}
+            namespace: dict[str, Any] = {}
+            try:
+                if filename.endswith(".py"):
+                    namespace = self._load_script(filename)
+                elif filename.endswith(".ipynb"):
+                    namespace = self._load_notebook(filename, message, report, entry)
+                else:
+                    entry["defines"] = []
+            except BaseException as exc:  # noqa: BLE001 - SystemExit at import included
+                entry["ok"] = False
+                entry["error"] = describe_exception(exc)
+            for name in names:
+                if name in namespace:
+                    entry["defines"].append(name)
+                    self.namespace.setdefault(name, namespace[name])
+            report["files"].append(entry)
+        return report
+
+    def _load_script(self, filename: str) -> dict[str, Any]:
+        module_name = Path(filename).stem
+        path = os.path.join(self.workdir, filename)
+        spec = importlib.util.spec_from_file_location(module_name, path)
+        if spec is None or spec.loader is None:
+            raise ImportError(f"cannot load {filename}")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[module_name] = module
+        spec.loader.exec_module(module)
+        return vars(module)
+
+    def _load_notebook(
+        self,
+        filename: str,
+        message: dict[str, Any],
+        report: dict[str, Any],
+        entry: dict[str, Any],
+    ) -> dict[str, Any]:
+        from .notebook import run_notebook  # noqa: PLC0415 - IPython only when needed
+
+        run = run_notebook(
+            os.path.join(self.workdir, filename),
+            cell_timeout=message.get("cell_timeout"),
+            max_output_bytes=int(message.get("max_output_bytes", 64_000)),
+        )
+        import json  # noqa: PLC0415
+
+        report["notebooks"][filename] = json.dumps(run.notebook)
+        entry["cell_errors"] = [
+            {"cell": e.cell, "ename": e.ename, "evalue": e.evalue, "traceback": e.traceback}
+            for e in run.errors
+        ]
+        entry["notes"] = list(run.notes)
+        return run.namespace
