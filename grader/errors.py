@@ -4,6 +4,7 @@
     ├── ConfigError                  a bad assignment.toml, unknown assignment, bad option
     ├── SubmissionError              a submission that cannot be graded as laid out
     │   └── InvalidNotebookError     broken JSON, old nbformat, a renamed script
+    ├── StudentCodeError             the student's code did not load or lacks a required name
     ├── SandboxUnavailable           --require-sandbox without bwrap
     ├── ProtocolError                the worker sent something that is not our wire format
     └── GradebookError               the database could not be reached or written
@@ -34,6 +35,10 @@ class SubmissionError(GraderError):
 
 class InvalidNotebookError(SubmissionError):
     """A ``.ipynb`` file that nbformat cannot read as a version 4 notebook."""
+
+
+class StudentCodeError(GraderError):
+    """The student's files did not load, or do not define what the assignment asks for."""
 
 
 class SandboxUnavailable(GraderError):

@@ -1,0 +1,138 @@
+"""The engine one process uses to grade: a suite session plus a sandboxed zygote.
+
+``Engine.grade(submission)`` returns a ``StudentResult``: the same call serves the local
+process pool, Dask workers, ``grade check`` and ``grade validate``.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from ..course import Course
+from ..discover import StudentSubmission
+from ..results import AssignmentResult, StudentResult
+from .host import DEFAULT_PRELOAD, WorkerHost
+from .plugin import Job
+from .remote import AssignmentRun, LoadReport
+from .sandbox import Sandbox
+from .session import SuiteSession
+
+
+class Engine:
+    """Grades submissions for ``assignments`` with the ``kind`` suites (hidden or public)."""
+
+    def __init__(
+        self,
+        course: Course,
+        assignments: list[str],
+        *,
+        sandbox: Sandbox,
+        kind: str = "hidden",
+        options: dict[str, Any] | None = None,
+        slot: int | None = None,
+    ) -> None:
+        self.course = course
+        self.assignments = assignments
+        self.kind = kind
+        self.configs = {name: course.config(name) for name in assignments}
+        self.suite_hashes = {name: course.suite_hash(name, kind) for name in assignments}
+        self.session = SuiteSession([course.suite(n, kind) for n in assignments], options=options)
+        self.session.start()
+        self.host = WorkerHost(
+            sandbox, slot=os.getpid() % 4000 if slot is None else slot, preload=DEFAULT_PRELOAD
+        )
+
+    def close(self) -> None:
+        self.session.close()
+        self.host.close()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def grade(self, submission: StudentSubmission, only: list[str] | None = None) -> StudentResult:
+        names = [a for a in self.assignments if only is None or a in only]
+        return StudentResult(
+            student=submission.student,
+            assignments=[self.grade_assignment(submission, name) for name in names],
+            ignored=list(submission.ignored),
+        )
+
+    def grade_assignment(self, submission: StudentSubmission, assignment: str) -> AssignmentResult:
+        config = self.configs[assignment]
+        started = time.monotonic()
+        files = submission.files_for(assignment)
+        reference = self.course.solution(assignment) if self.kind == "hidden" else None
+        problem = submission.problems.get(assignment)
+        if not files:
+            job = self.session.run(Job(assignment, None, reference=reference,
+                                       missing_message=problem or "not submitted"))
+            return self._result(assignment, submission, job, "missing", problem or
+                                f"nothing submitted for {assignment}: expected "
+                                f"{' or '.join(config.files) or 'a notebook'}", started)
+        limits = config.limits.to_dict()
+        run = AssignmentRun(self.host, files, list(config.names), limits)
+        job = Job(assignment, run, reference=reference)
+        try:
+            self.session.run(job)
+        finally:
+            run.close()
+        status = "timeout" if run.timed_out else "graded"
+        if status == "graded" and (run.load is None and run.failure is not None
+                                   or run.load is not None and _nothing_loaded(run.load)):
+            status = "error"
+        result = self._result(assignment, submission, job, status,  # type: ignore[arg-type]
+                              _summary(run, config.names), started)
+        result.output = run.output()
+        if run.load is not None and run.load.notebooks:
+            result.notebook = next(iter(run.load.notebooks.values()))
+        return result
+
+    def _result(self, assignment: str, submission: StudentSubmission, job: Job, status: str,
+                message: str, started: float) -> AssignmentResult:
+        return AssignmentResult(
+            assignment=assignment,
+            score=round(sum(t.score for t in job.results), 6),
+            max_score=round(sum(t.max_score for t in job.results), 6),
+            status=status,  # type: ignore[arg-type]
+            tests=job.results,
+            message=message,
+            files=list(submission.assignments.get(assignment, [])),
+            submission_hash=submission.submission_hash(assignment),
+            suite_hash=self.suite_hashes[assignment],
+            duration=round(time.monotonic() - started, 3),
+            artifacts=dict(job.artifacts),
+        )
+
+
+def _nothing_loaded(load: LoadReport) -> bool:
+    return bool(load.files) and all(not f.get("defines") for f in load.files) and any(
+        f.get("error") for f in load.files
+    )
+
+
+def _summary(run: AssignmentRun, names: tuple[str, ...]) -> str:
+    lines: list[str] = []
+    load = run.load
+    if load is None:
+        return "\n".join(str(run.failure or "").splitlines()[:3])
+    for name in names:
+        providers = [f["file"] for f in load.files if name in f.get("defines", [])]
+        if len(providers) > 1:
+            lines.append(f"{name} is defined in {' and '.join(providers)}: graded the one in "
+                         f"{providers[0]}")
+        elif not providers:
+            lines.append(f"{name} is not defined in {', '.join(run.files)}")
+    lines += load.errors()
+    for entry in load.files:
+        lines += [f"{entry['file']}: {note}" for note in entry.get("notes", [])]
+    return "\n".join(lines)
+
+
+def suite_paths(course: Course, assignments: list[str], kind: str = "hidden") -> list[Path]:
+    return [course.suite(name, kind) for name in assignments]

@@ -1,0 +1,240 @@
+"""The trusted runner as a pytest plugin: markers, fixtures, and a test loop fed by jobs.
+
+One pytest session collects the suites once and then grades many submissions: its
+``pytest_runtestloop`` takes ``Job`` after ``Job`` from a queue and runs the items of the
+job's assignment with the job's ``AssignmentRun`` behind the ``submission`` fixture.
+Module- and session-scoped fixtures (loaded data, the reference) survive from one student
+to the next; ``submission_cache`` is the place for what belongs to one student.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import queue
+import threading
+import zlib
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+import pytest
+
+from ..errors import GradingAborted, StudentCodeError, SubmissionTimeout
+from ..results import TestResult
+from .remote import AssignmentRun, RemoteException, SubmissionProxy
+
+MAX_MESSAGE = 3000
+
+
+@dataclass
+class Credit:
+    """Partial credit a test may award: ``credit.award(0.6, "accuracy 0.70: tier 2 of 3")``."""
+
+    fraction: float = 1.0
+    message: str = ""
+
+    def award(self, fraction: float, message: str = "") -> None:
+        self.fraction = min(max(float(fraction), 0.0), 1.0)
+        self.message = message
+
+
+@dataclass
+class Job:
+    """One (student, assignment) to grade; ``run`` is None when nothing was submitted."""
+
+    assignment: str
+    run: AssignmentRun | None
+    reference: Path | None = None
+    missing_message: str = "not submitted"
+    results: list[TestResult] = field(default_factory=list)
+    artifacts: dict[str, Any] = field(default_factory=dict)
+    cache: dict[str, Any] = field(default_factory=dict)
+    done: threading.Event = field(default_factory=threading.Event)
+    error: BaseException | None = None
+
+
+def assignment_of(item: pytest.Item) -> str:
+    return Path(str(item.path)).parent.name
+
+
+def classify(exc: BaseException) -> tuple[str, str]:
+    """(status, message) for the exception that ended a test."""
+    if isinstance(exc, SubmissionTimeout):
+        return "timeout", str(exc)
+    if isinstance(exc, RemoteException):
+        trace = f"\n{exc.remote_traceback}" if exc.remote_traceback else ""
+        return "error", f"your code raised {exc.remote_type}: {exc}{trace}"
+    if isinstance(exc, GradingAborted | StudentCodeError):
+        return "error", str(exc)
+    if isinstance(exc, AssertionError | pytest.fail.Exception):
+        text = str(exc).strip() or "the check failed"
+        return "failed", text
+    if isinstance(exc, pytest.skip.Exception):
+        return "failed", f"skipped: {exc}"
+    return "error", f"{type(exc).__name__}: {exc}"
+
+
+class GradingPlugin:
+    def __init__(self, jobs: queue.Queue[Job | None], options: dict[str, Any]) -> None:
+        self.jobs = jobs
+        self.options = options
+        self.groups: dict[str, list[pytest.Item]] = {}
+        self.points: dict[str, float] = {}
+        self.collect_errors: list[str] = []
+        self.ready = threading.Event()
+        self.current: Job | None = None
+        self._credit: Credit = Credit()
+        self.phases: dict[str, list[tuple[str, BaseException | None, float]]] = {}
+        self.references: dict[Path, ModuleType] = {}
+
+    # -- configuration and collection ------------------------------------------------------
+    def pytest_configure(self, config: pytest.Config) -> None:
+        config.addinivalue_line(
+            "markers", "points(n, shared=False): weight of the test; shared splits n over cases"
+        )
+        config.addinivalue_line("markers", "timeout(seconds): wall time per call into student code")
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.collect_errors.append(f"{report.nodeid}: {report.longreprtext[-3000:]}")
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        counts: dict[tuple[str, str], int] = {}
+        for item in items:
+            key = (str(item.path), getattr(item, "originalname", item.name))
+            counts[key] = counts.get(key, 0) + 1
+        for item in items:
+            marker = item.get_closest_marker("points")
+            value = float(marker.args[0]) if marker and marker.args else 1.0
+            if marker and marker.kwargs.get("shared"):
+                value /= counts[(str(item.path), getattr(item, "originalname", item.name))]
+            self.points[item.nodeid] = round(value, 6)
+            self.groups.setdefault(assignment_of(item), []).append(item)
+
+    def max_scores(self, assignment: str) -> list[tuple[str, float]]:
+        return [(item.name, self.points[item.nodeid]) for item in self.groups.get(assignment, [])]
+
+    # -- the loop --------------------------------------------------------------------------
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> bool:
+        self.ready.set()
+        if self.collect_errors:
+            return True
+        while True:
+            job = self.jobs.get()
+            if job is None:
+                break
+            try:
+                self._run_job(session, job)
+            except BaseException as exc:  # noqa: BLE001 - reported to the caller, loop goes on
+                job.error = exc
+            finally:
+                job.done.set()
+        session._setupstate.teardown_exact(None)
+        return True
+
+    def _run_job(self, session: pytest.Session, job: Job) -> None:
+        items = self.groups.get(job.assignment, [])
+        if job.run is None:
+            job.results = [
+                TestResult(name=item.name, score=0.0, max_score=self.points[item.nodeid],
+                           status="error", message=job.missing_message)
+                for item in items
+            ]
+            return
+        if not items:
+            return
+        session._setupstate.teardown_exact(items[0])
+        self.current = job
+        try:
+            for index, item in enumerate(items):
+                nextitem = items[index + 1] if index + 1 < len(items) else items[0]
+                self._credit = Credit()
+                self.phases[item.nodeid] = []
+                item.ihook.pytest_runtest_protocol(item=item, nextitem=nextitem)
+                job.results.append(self._outcome(item))
+        finally:
+            self.current = None
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+        report = yield
+        exc = call.excinfo.value if call.excinfo is not None else None
+        self.phases.setdefault(item.nodeid, []).append((call.when, exc, report.duration))
+        return report
+
+    def _outcome(self, item: pytest.Item) -> TestResult:
+        phases = self.phases.pop(item.nodeid, [])
+        max_score = self.points[item.nodeid]
+        duration = round(sum(d for _, _, d in phases), 4)
+        failure = next((exc for _, exc, _ in phases if exc is not None), None)
+        if failure is None:
+            fraction = self._credit.fraction
+            status = "passed" if fraction >= 1.0 else "failed"
+            return TestResult(name=item.name, score=round(max_score * fraction, 6),
+                              max_score=max_score, status=status,
+                              message=self._credit.message[:MAX_MESSAGE], duration=duration)
+        status, message = classify(failure)
+        return TestResult(name=item.name, score=0.0, max_score=max_score, status=status,  # type: ignore[arg-type]
+                          message=message[:MAX_MESSAGE], duration=duration)
+
+    # -- fixtures --------------------------------------------------------------------------
+    def _job(self) -> Job:
+        if self.current is None or self.current.run is None:
+            raise RuntimeError("the grading fixtures are only available while grading")
+        return self.current
+
+    @pytest.fixture
+    def submission(self, request: pytest.FixtureRequest) -> Generator[SubmissionProxy, None, None]:
+        run = self._job().run
+        assert run is not None
+        marker = request.node.get_closest_marker("timeout")
+        default = run.call_timeout
+        if marker and marker.args:
+            run.call_timeout = float(marker.args[0])
+        try:
+            yield SubmissionProxy(run)
+        finally:
+            run.call_timeout = default
+
+    @pytest.fixture
+    def reference(self) -> ModuleType:
+        path = self._job().reference
+        if path is None:
+            raise RuntimeError("no reference solution is available for this suite")
+        module = self.references.get(path)
+        if module is None:
+            spec = importlib.util.spec_from_file_location(
+                f"grader_reference_{path.parent.name}", path
+            )
+            assert spec is not None and spec.loader is not None
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            self.references[path] = module
+        return module
+
+    @pytest.fixture
+    def rng(self, request: pytest.FixtureRequest) -> np.random.Generator:
+        seed = zlib.crc32(f"{assignment_of(request.node)}::{request.node.name}".encode())
+        return np.random.default_rng(seed)
+
+    @pytest.fixture
+    def credit(self) -> Credit:
+        return self._credit
+
+    @pytest.fixture
+    def artifacts(self) -> dict[str, Any]:
+        return self._job().artifacts
+
+    @pytest.fixture
+    def submission_cache(self) -> dict[str, Any]:
+        return self._job().cache
+
+    @pytest.fixture
+    def grader_options(self) -> dict[str, Any]:
+        return dict(self.options)

@@ -1,0 +1,358 @@
+"""The trusted side of the channel: proxies for the student's namespace and objects.
+
+``AssignmentRun`` owns one student's files for one assignment and the child that serves
+them: it spawns the child on first use, enforces the per-call and per-assignment wall time,
+restarts a child that crashed (a few times), and turns what comes back into plain values,
+``RemoteObject`` handles, or ``RemoteException`` subclasses. Nothing the student wrote is
+ever executed or unpickled here.
+"""
+
+from __future__ import annotations
+
+import builtins
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import ProtocolError, StudentCodeError, SubmissionTimeout, WorkerDiedError
+from ..worker import wire
+from .host import Child, ExitInfo, WorkerHost
+
+MAX_RESTARTS = 3
+
+
+class RemoteException(Exception):  # noqa: N818 - the name says where it was raised
+    """An exception raised by the student's code, carried back as data."""
+
+    remote_type: str = "Exception"
+    remote_traceback: str = ""
+
+
+_SAFE_BASES = {
+    name: cls
+    for name, cls in vars(builtins).items()
+    if isinstance(cls, type) and issubclass(cls, Exception) and cls is not Exception
+}
+_CLASS_CACHE: dict[tuple[str, tuple[str, ...]], type[RemoteException]] = {}
+
+
+def remote_exception(error: dict[str, Any]) -> RemoteException:
+    """Rebuild the student's exception as a RemoteException that also is the right builtin."""
+    type_name = str(error.get("type", "Exception"))[:80]
+    bases = tuple(str(b) for b in error.get("bases", []) if str(b) in _SAFE_BASES)[:1]
+    key = (type_name, bases)
+    cls = _CLASS_CACHE.get(key)
+    if cls is None:
+        name = type_name if type_name.isidentifier() else "StudentError"
+        try:
+            cls = type(name, (RemoteException, *(_SAFE_BASES[b] for b in bases)), {})
+            cls(str(error.get("message", "")))
+        except TypeError:
+            cls = type(name, (RemoteException,), {})
+        _CLASS_CACHE[key] = cls
+    exc = cls(str(error.get("message", "")))
+    exc.remote_type = type_name
+    exc.remote_traceback = str(error.get("traceback", ""))[:8000]
+    return exc
+
+
+@dataclass
+class LoadReport:
+    """What the child said about loading the student's files."""
+
+    files: list[dict[str, Any]] = field(default_factory=list)
+    notebooks: dict[str, str] = field(default_factory=dict)
+
+    def provider(self, name: str) -> str | None:
+        for entry in self.files:
+            if name in entry.get("defines", []):
+                return str(entry["file"])
+        return None
+
+    def errors(self) -> list[str]:
+        lines = []
+        for entry in self.files:
+            if entry.get("error"):
+                err = entry["error"]
+                lines.append(f"{entry['file']} failed to load:\n{err.get('traceback') or err}")
+            for cell in entry.get("cell_errors", []):
+                lines.append(
+                    f"{entry['file']}, cell {cell['cell']}: {cell['ename']}: {cell['evalue']}"
+                )
+        return lines
+
+
+class AssignmentRun:
+    """One (student, assignment): its files, its child, its clock."""
+
+    def __init__(
+        self,
+        host: WorkerHost,
+        files: dict[str, bytes],
+        names: list[str],
+        limits: dict[str, Any],
+    ) -> None:
+        self.host = host
+        self.files = files
+        self.names = names
+        self.limits = limits
+        self.call_timeout = float(limits.get("call_timeout", 10.0))
+        self.total_timeout = float(limits.get("total_timeout", 120.0))
+        self.deadline: float | None = None
+        self.child: Child | None = None
+        self.load: LoadReport | None = None
+        self.failure: BaseException | None = None
+        self.restarts = 0
+        self.outputs: list[str] = []
+        self.exits: list[ExitInfo] = []
+        self.timed_out = False
+        self.callbacks: dict[int, Callable[..., Any]] = {}
+
+    # -- lifetime --------------------------------------------------------------------------
+    def ensure(self) -> LoadReport:
+        """A live child with the student's files loaded; raises if we gave up on them."""
+        if self.child is not None and self.load is not None:
+            return self.load
+        if self.failure is not None and self.restarts >= MAX_RESTARTS:
+            raise self.failure
+        if self.deadline is None:
+            self.deadline = time.monotonic() + self.total_timeout
+        elif time.monotonic() >= self.deadline:
+            self.timed_out = True
+            raise SubmissionTimeout(
+                f"the assignment used up its {self.total_timeout:g} s of wall time"
+            )
+        self.child = self.host.spawn(self.files, self.limits)
+        load_timeout = float(self.limits.get("load_timeout", self.total_timeout))
+        report = self.request(
+            {
+                "op": "load",
+                "files": list(self.files),
+                "names": self.names,
+                "cell_timeout": self.limits.get("cell_timeout"),
+                "max_output_bytes": int(self.limits.get("max_output_kb", 64)) * 1024,
+            },
+            timeout=load_timeout,
+        )
+        if not isinstance(report, dict):
+            raise ProtocolError("the worker answered the load with something that is no report")
+        self.load = LoadReport(files=list(report.get("files", [])),
+                               notebooks=dict(report.get("notebooks", {})))
+        return self.load
+
+    def close(self) -> None:
+        self._drop_child()
+
+    def _drop_child(self) -> ExitInfo | None:
+        if self.child is None:
+            return None
+        max_bytes = int(self.limits.get("max_output_kb", 64)) * 1024
+        info = self.host.finish(self.child)
+        self.outputs.append(self.child.read_output(max_bytes))
+        self.child.output.close()
+        self.child = None
+        self.exits.append(info)
+        return info
+
+    def _abort(self, failure: BaseException) -> BaseException:
+        self._drop_child()
+        self.failure = failure
+        self.restarts += 1
+        return failure
+
+    # -- calls -----------------------------------------------------------------------------
+    def request(self, message: dict[str, Any], blobs: list[bytes] | None = None,
+                timeout: float | None = None) -> Any:
+        if self.child is None:
+            self.ensure()
+        assert self.child is not None and self.deadline is not None
+        started = time.monotonic()
+        limit = min(timeout or self.call_timeout, self.deadline - started)
+        deadline = started + max(limit, 0.0)
+        try:
+            wire.send(self.child.sock, message, blobs or [])
+            while True:
+                reply, reply_blobs = wire.recv(self.child.sock, deadline)
+                if "callback" in reply:
+                    spent = time.monotonic()
+                    self._serve_callback(reply, reply_blobs)
+                    deadline += time.monotonic() - spent
+                    continue
+                break
+        except wire.ChannelTimeout:
+            self.timed_out = True
+            what = "the whole assignment" if limit < (timeout or self.call_timeout) else "one call"
+            allowed = limit if what == "one call" else self.total_timeout
+            raise self._abort(SubmissionTimeout(
+                f"{_describe(message)} ran past the {allowed:g} s allowed for {what}: "
+                "an infinite loop, or far too slow"
+            )) from None
+        except (wire.ChannelClosed, BrokenPipeError, ConnectionError) as exc:
+            child = self.child
+            info = self._drop_child() if child is not None else None
+            self.failure = WorkerDiedError(
+                f"{_describe(message)} crashed: {info.describe() if info else exc}"
+            )
+            self.restarts += 1
+            raise self.failure from None
+        except wire.WireError as exc:
+            raise self._abort(ProtocolError(f"the worker broke the protocol: {exc}")) from None
+        if reply.get("ok"):
+            return self.decode(reply.get("value"), reply_blobs)
+        error = reply.get("error")
+        raise remote_exception(error if isinstance(error, dict) else {"message": str(error)})
+
+    def _serve_callback(self, reply: dict[str, Any], blobs: list[bytes]) -> None:
+        assert self.child is not None
+        function = self.callbacks.get(reply.get("callback"))  # type: ignore[arg-type]
+        out: list[bytes] = []
+        try:
+            if function is None:
+                raise ProtocolError("unknown callback")
+            args = self.decode(reply.get("args"), blobs)
+            kwargs = self.decode(reply.get("kwargs"), blobs)
+            result = function(*args, **kwargs)
+            answer = {"ok": True, "value": self.encode(result, out)}
+        except Exception as exc:  # noqa: BLE001 - the grader's callable refused these arguments
+            answer, out = {"ok": False, "error": {"message": f"{type(exc).__name__}: {exc}"}}, []
+        wire.send(self.child.sock, answer, out)
+
+    # -- values ----------------------------------------------------------------------------
+    def encode(self, value: Any, blobs: list[bytes]) -> dict[str, Any]:
+        def fallback(obj: Any) -> dict[str, Any]:
+            if isinstance(obj, RemoteObject):
+                return {"h": obj._handle}
+            if callable(obj):
+                key = len(self.callbacks) + 1
+                self.callbacks[key] = obj
+                return {"c": key}
+            raise TypeError(f"a {type(obj).__name__} cannot be sent to the student's code")
+
+        return wire.encode(value, fallback, blobs)
+
+    def decode(self, node: Any, blobs: list[bytes]) -> Any:
+        def fallback(tagged: dict[str, Any]) -> Any:
+            if "h" in tagged and isinstance(tagged["h"], int):
+                return RemoteObject(self, tagged["h"], str(tagged.get("type", "object")),
+                                    bool(tagged.get("call")))
+            raise wire.WireError("the worker may not send callbacks")
+
+        try:
+            return wire.decode(node, blobs, fallback)
+        except wire.WireError as exc:
+            raise ProtocolError(f"the worker sent a malformed value: {exc}") from None
+
+    def call(self, ref: dict[str, Any], attr: str | None, args: tuple[Any, ...],
+             kwargs: dict[str, Any]) -> Any:
+        blobs: list[bytes] = []
+        message = {"op": "call", "ref": ref, "attr": attr,
+                   "args": self.encode(list(args), blobs), "kwargs": self.encode(kwargs, blobs)}
+        return self.request(message, blobs)
+
+    def output(self) -> str:
+        return "\n".join(o for o in self.outputs if o)
+
+
+def _describe(message: dict[str, Any]) -> str:
+    op = message.get("op")
+    if op == "load":
+        return "loading your files"
+    ref = message.get("ref", {})
+    name = ref.get("name") or "an object you returned"
+    if message.get("attr"):
+        name = f"{name}.{message['attr']}"
+    return f"calling {name}" if op == "call" else f"using {name}"
+
+
+class RemoteObject:
+    """An object that stayed in the worker; attributes and calls go through the channel."""
+
+    __slots__ = ("_call", "_handle", "_run", "_type")
+
+    def __init__(self, run: AssignmentRun, handle: int, type_name: str, is_callable: bool):
+        self._run = run
+        self._handle = handle
+        self._type = type_name
+        self._call = is_callable
+
+    def __getattr__(self, attr: str) -> Any:
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        return self._run.request({"op": "get", "ref": {"handle": self._handle}, "attr": attr})
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._run.call({"handle": self._handle}, None, args, kwargs)
+
+    def __iter__(self) -> Iterator[Any]:
+        iterator = self._run.request({"op": "iter", "ref": {"handle": self._handle}})
+        return RemoteIterator(iterator) if isinstance(iterator, RemoteObject) else iter(iterator)
+
+    def __len__(self) -> int:
+        size = self._run.request({"op": "len", "ref": {"handle": self._handle}})
+        if not isinstance(size, int):
+            raise TypeError("len() of the student's object is not an int")
+        return size
+
+    def __repr__(self) -> str:
+        return f"<student object of type {self._type}>"
+
+
+class RemoteIterator:
+    """Iterates an iterator that lives in the worker, one ``next`` per item."""
+
+    def __init__(self, remote: RemoteObject) -> None:
+        self.remote = remote
+
+    def __iter__(self) -> RemoteIterator:
+        return self
+
+    def __next__(self) -> Any:
+        try:
+            return self.remote._run.request({"op": "next", "ref": {"handle": self.remote._handle}})
+        except StopIteration:
+            raise StopIteration from None
+
+
+class SubmissionProxy:
+    """The ``submission`` fixture: the student's namespace for one assignment."""
+
+    def __init__(self, run: AssignmentRun) -> None:
+        object.__setattr__(self, "_run", run)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        run: AssignmentRun = self._run
+        load = run.ensure()
+        if name not in run.names or load.provider(name) is None:
+            raise StudentCodeError(_missing_message(name, run, load))
+        return run.request({"op": "get", "ref": {"name": name}})
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("the submission proxy is read-only")
+
+    def __contains__(self, name: str) -> bool:
+        load = self._run.ensure()
+        return load.provider(name) is not None
+
+    def grader_builtin(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        """Run one of the worker's own operations (``grader.worker.builtins``)."""
+        run: AssignmentRun = self._run
+        run.ensure()
+        blobs: list[bytes] = []
+        message = {"op": "builtin", "name": name, "args": run.encode(list(args), blobs),
+                   "kwargs": run.encode(kwargs, blobs)}
+        return run.request(message, blobs)
+
+    @property
+    def files(self) -> list[str]:
+        return list(self._run.files)
+
+
+def _missing_message(name: str, run: AssignmentRun, load: LoadReport) -> str:
+    errors = load.errors()
+    if errors:
+        return f"{name} is not available because your code did not load:\n" + "\n".join(errors)
+    files = ", ".join(run.files) or "no file"
+    return f"{name} is not defined in {files}: define it with exactly this name"

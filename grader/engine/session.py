@@ -1,0 +1,86 @@
+"""One pytest session, kept open, that grades job after job.
+
+``pytest.main`` runs in a background thread with ``GradingPlugin``; ``run(job)`` hands it a
+job and waits. Collection, imports of the suites and module-scoped fixtures are paid once
+per process instead of once per submission.
+"""
+
+from __future__ import annotations
+
+import queue
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ..errors import ConfigError
+from .plugin import GradingPlugin, Job
+
+PYTEST_ARGS = [
+    "-p", "no:cacheprovider", "-p", "no:stepwise", "-p", "no:faulthandler",
+    "-p", "no:warnings", "-p", "no:terminal", "-p", "no:logging", "-p", "no:junitxml",
+    "-p", "no:pastebin", "-p", "no:nose", "-p", "no:doctest",
+    "--capture=no", "--assert=plain", "--noconftest", "--import-mode=importlib",
+]
+
+
+class SuiteSession:
+    """A pytest session over ``suites`` that stays open until ``close``."""
+
+    def __init__(self, suites: list[Path], *, options: dict[str, Any] | None = None) -> None:
+        self.suites = suites
+        self.jobs: queue.Queue[Job | None] = queue.Queue()
+        self.plugin = GradingPlugin(self.jobs, options or {})
+        self.thread: threading.Thread | None = None
+        self.exit_code: int | pytest.ExitCode | None = None
+        self.crash: BaseException | None = None
+        self._ini = tempfile.TemporaryDirectory(prefix="grader-pytest-")
+
+    def start(self) -> SuiteSession:
+        ini = Path(self._ini.name) / "pytest.ini"
+        ini.write_text("[pytest]\n")
+        rootdir = Path(self.suites[0]).resolve().parent.parent if self.suites else Path.cwd()
+        args = [*map(str, self.suites), *PYTEST_ARGS, "-c", str(ini), "--rootdir", str(rootdir)]
+        self.thread = threading.Thread(target=self._main, args=(args,), daemon=True,
+                                       name="grader-pytest")
+        self.thread.start()
+        while not self.plugin.ready.wait(0.05):
+            if not self.thread.is_alive():
+                break
+        if self.plugin.collect_errors or not self.plugin.ready.is_set():
+            detail = "\n".join(self.plugin.collect_errors) or repr(self.crash or self.exit_code)
+            self.close()
+            raise ConfigError(f"the test suites could not be collected:\n{detail}")
+        return self
+
+    def _main(self, args: list[str]) -> None:
+        try:
+            self.exit_code = pytest.main(args, plugins=[self.plugin])
+        except BaseException as exc:  # noqa: BLE001 - reported by start()/run()
+            self.crash = exc
+
+    def run(self, job: Job) -> Job:
+        if self.thread is None or not self.thread.is_alive():
+            raise RuntimeError(f"the pytest session is not running ({self.crash!r})")
+        self.jobs.put(job)
+        job.done.wait()
+        if job.error is not None:
+            raise job.error
+        return job
+
+    def max_scores(self, assignment: str) -> list[tuple[str, float]]:
+        return self.plugin.max_scores(assignment)
+
+    def close(self) -> None:
+        if self.thread is not None and self.thread.is_alive():
+            self.jobs.put(None)
+            self.thread.join(timeout=60)
+        self._ini.cleanup()
+
+    def __enter__(self) -> SuiteSession:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

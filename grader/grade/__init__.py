@@ -1,0 +1,206 @@
+"""``grade SUBMISSIONS_DIR``: grade every student folder, store, report.
+
+Data flows one way: discover -> (gradebook cache) -> executor (sandboxed workers, trusted
+pytest) -> gradebook -> JSON / JUnit / reports. Nothing here prints: progress goes through
+the ``progress`` callback, results come back as records.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..course import Course
+from ..discover import StudentSubmission, discover
+from ..engine.sandbox import Sandbox, choose_sandbox
+from ..results import AssignmentResult, StudentResult, results_json
+from .executor import EngineSpec, make_tasks, run_dask, run_local
+
+DEFAULT_DB = "sqlite:///gradebook.db"
+
+
+@dataclass
+class GradeRun:
+    """What ``main`` did: the results, what came from the gradebook, and how long it took."""
+
+    students: list[StudentResult]
+    graded: int = 0
+    cached: int = 0
+    seconds: float = 0.0
+    sandbox: str = "none"
+    warnings: list[str] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+
+
+def main(
+    *,
+    submissions_dir: Path,
+    assignments: list[str] | None = None,
+    out: Path | None = Path("reports"),
+    json_path: Path | None = None,
+    junit_path: Path | None = None,
+    db: str | None = DEFAULT_DB,
+    jobs: int = 1,
+    sandbox: str = "auto",
+    require_sandbox: bool = False,
+    force: bool = False,
+    scheduler: str | None = None,
+    course_dir: Path | None = None,
+    options: dict[str, Any] | None = None,
+    progress: Callable[[StudentResult, int, int], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> GradeRun:
+    """Grade every ``submissions_dir/<student>/``.
+
+    Args:
+        submissions_dir: one folder per student.
+        assignments: the assignments to grade (all of the course when empty).
+        out: where HTML reports go; None for none.
+        json_path / junit_path: the results JSON / JUnit XML to write, if any.
+        db: SQLAlchemy URL of the gradebook; None grades without one (no cache).
+        jobs: pool processes; scheduler: a Dask scheduler address instead of the pool.
+        sandbox: "auto", "bwrap" or "none"; require_sandbox refuses to fall back.
+        force: regrade even what the gradebook already holds for the same content.
+
+    Returns:
+        GradeRun with one StudentResult per student folder, sorted by name.
+
+    Raises:
+        ConfigError, SubmissionError: bad options or folder (usage errors).
+        SandboxUnavailable, GradebookError: infrastructure errors.
+    """
+    started = time.monotonic()
+    course = Course.find(course_dir)
+    names = course.check_names(assignments)
+    configs = [course.config(n) for n in names]
+    students = discover(Path(submissions_dir), configs)
+    box: Sandbox = choose_sandbox(sandbox, require=require_sandbox)
+    run = GradeRun(students=[], sandbox=box.name)
+    if box.warning:
+        run.warnings.append(box.warning)
+
+    gradebook = _open_gradebook(db)
+    try:
+        spec = EngineSpec(str(course.root), tuple(names), box.name, "hidden",
+                          tuple(sorted((options or {}).items())))
+        kept, todo = _split_cached(students, names, course, gradebook, force)
+        run.cached = sum(len(v) for v in kept.values())
+        tasks = make_tasks(students, todo)
+        if on_start:
+            on_start(len(students))
+        run_id = gradebook.start_run(submissions_dir=str(submissions_dir),
+                                     options={"jobs": jobs, "assignments": names,
+                                              "sandbox": box.name}) if gradebook else None
+        fresh: dict[str, StudentResult] = {}
+        done = 0
+        for student in students:
+            if not todo[student.student]:
+                done += 1
+                result = _merge(student, names, kept[student.student], None)
+                fresh[student.student] = result
+                if progress:
+                    progress(result, done, len(students))
+        stream = (run_dask(spec, tasks, scheduler) if scheduler
+                  else run_local(spec, tasks, jobs, box))
+        by_name = {s.student: s for s in students}
+        for result in stream:
+            done += 1
+            submission = by_name[result.student]
+            if gradebook is not None:
+                submitted_at = _submitted_at(submission)
+                for assignment in result.assignments:
+                    gradebook.record(result.student, assignment, submitted_at=submitted_at,
+                                     run_id=run_id)
+            run.graded += len(result.assignments)
+            merged = _merge(submission, names, kept[result.student], result)
+            fresh[result.student] = merged
+            if progress:
+                progress(merged, done, len(students))
+        run.students = [fresh[s.student] for s in students]
+        run.seconds = round(time.monotonic() - started, 3)
+        if gradebook is not None and run_id is not None:
+            gradebook.finish_run(run_id, seconds=run.seconds, graded=run.graded,
+                                 cached=run.cached)
+        run.written += _write_outputs(run, json_path, junit_path, out, gradebook, course, names)
+    finally:
+        if gradebook is not None:
+            gradebook.close()
+    return run
+
+
+def _open_gradebook(db: str | None) -> Any:
+    if not db:
+        return None
+    from ..gradebook import Gradebook  # noqa: PLC0415 - SQLAlchemy only when a db is used
+
+    return Gradebook(db)
+
+
+def _split_cached(students: list[StudentSubmission], names: list[str], course: Course,
+                  gradebook: Any, force: bool
+                  ) -> tuple[dict[str, dict[str, AssignmentResult]], dict[str, list[str]]]:
+    kept: dict[str, dict[str, AssignmentResult]] = {}
+    todo: dict[str, list[str]] = {}
+    hashes = {n: course.suite_hash(n) for n in names}
+    for student in students:
+        kept[student.student] = {}
+        todo[student.student] = []
+        for name in names:
+            hit = None
+            if gradebook is not None and not force:
+                hit = gradebook.cached(student.student, name, student.submission_hash(name),
+                                       hashes[name])
+            if hit is not None:
+                kept[student.student][name] = hit
+            else:
+                todo[student.student].append(name)
+    return kept, todo
+
+
+def _merge(student: StudentSubmission, names: list[str], kept: dict[str, AssignmentResult],
+           fresh: StudentResult | None) -> StudentResult:
+    graded = {a.assignment: a for a in (fresh.assignments if fresh else [])}
+    return StudentResult(
+        student=student.student,
+        assignments=[graded.get(n) or kept[n] for n in names if n in graded or n in kept],
+        ignored=list(student.ignored),
+    )
+
+
+def _submitted_at(submission: StudentSubmission) -> Any:
+    from ..gradebook import submission_time  # noqa: PLC0415
+
+    return submission_time(submission.folder)
+
+
+def _write_outputs(run: GradeRun, json_path: Path | None, junit_path: Path | None,
+                   out: Path | None, gradebook: Any, course: Course,
+                   names: list[str]) -> list[Path]:
+    written: list[Path] = []
+    if json_path is not None:
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(json.dumps(results_json(run.students), indent=2) + "\n")
+        written.append(json_path)
+    if junit_path is not None:
+        from ..export import to_junit  # noqa: PLC0415
+
+        junit_path.parent.mkdir(parents=True, exist_ok=True)
+        junit_path.write_text(to_junit(run.students))
+        written.append(junit_path)
+    if out is not None:
+        from ..report import render_student, render_summary  # noqa: PLC0415
+
+        students = run.students
+        if gradebook is not None:
+            deadlines = {n: (course.config(n).late.deadline, course.config(n).late.penalty_per_day)
+                         for n in names}
+            students = gradebook.students(deadlines)
+        out.mkdir(parents=True, exist_ok=True)
+        for student in students:
+            written.append(render_student(student, out))
+        written.append(render_summary(students, out, grading_seconds=run.seconds))
+    return written

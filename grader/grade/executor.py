@@ -1,0 +1,134 @@
+"""Where students are graded: this process, a local process pool, or a Dask cluster.
+
+Each pool process (or Dask worker process) builds one ``Engine`` the first time it grades
+and keeps it: the pytest session and the sandboxed zygote are paid once per process. Only
+plain data crosses between the coordinator and the pool: the student's folder path and the
+assignments to grade go out, ``StudentResult.to_dict()`` comes back.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..course import Course
+from ..discover import StudentSubmission, discover_student
+from ..engine.grading import Engine
+from ..engine.sandbox import Sandbox, choose_sandbox
+from ..errors import GraderError
+from ..results import AssignmentResult, StudentResult
+
+
+@dataclass(frozen=True)
+class EngineSpec:
+    """Everything a process needs to build its engine, as plain picklable data."""
+
+    course_root: str
+    assignments: tuple[str, ...]
+    sandbox: str
+    kind: str = "hidden"
+    options: tuple[tuple[str, Any], ...] = ()
+
+    def build(self, sandbox: Sandbox | None = None) -> Engine:
+        course = Course(Path(self.course_root))
+        return Engine(course, list(self.assignments),
+                      sandbox=sandbox or choose_sandbox(self.sandbox),
+                      kind=self.kind, options=dict(self.options))
+
+
+@dataclass(frozen=True)
+class Task:
+    folder: str
+    assignments: tuple[str, ...]
+
+
+_ENGINES: dict[EngineSpec, Engine] = {}
+
+
+def _engine(spec: EngineSpec) -> Engine:
+    engine = _ENGINES.get(spec)
+    if engine is None:
+        engine = _ENGINES[spec] = spec.build()
+        if len(_ENGINES) == 1:
+            atexit.register(_close_engines)
+    return engine
+
+
+def _close_engines() -> None:
+    while _ENGINES:
+        _, engine = _ENGINES.popitem()
+        engine.close()
+
+
+def grade_task(spec: EngineSpec, task: Task) -> dict[str, Any]:
+    """Grade one student folder in this process; the unit of work of every executor."""
+    engine = _engine(spec)
+    submission = discover_student(Path(task.folder), list(engine.configs.values()))
+    return engine.grade(submission, only=list(task.assignments)).to_dict()
+
+
+Progress = Callable[[StudentResult], None]
+
+
+def run_local(spec: EngineSpec, tasks: list[Task], jobs: int,
+              sandbox: Sandbox) -> Iterator[StudentResult]:
+    """Grade ``tasks`` in this process (jobs=1) or a pool of ``jobs`` processes."""
+    if not tasks:
+        return
+    if jobs <= 1:
+        with spec.build(sandbox) as engine:
+            for task in tasks:
+                submission = discover_student(Path(task.folder), list(engine.configs.values()))
+                yield engine.grade(submission, only=list(task.assignments))
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        pending: dict[Future[dict[str, Any]], Task] = {}
+        queue = list(reversed(tasks))
+        while queue or pending:
+            while queue and len(pending) < jobs * 2:
+                task = queue.pop()
+                pending[pool.submit(grade_task, spec, task)] = task
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield _collect(future, pending.pop(future))
+
+
+def run_dask(spec: EngineSpec, tasks: list[Task], scheduler: str) -> Iterator[StudentResult]:
+    """Grade ``tasks`` on a Dask distributed cluster; the sandbox applies on each worker."""
+    try:
+        from distributed import Client, as_completed  # noqa: PLC0415 - optional extra
+    except ImportError as exc:
+        from ..errors import ConfigError  # noqa: PLC0415
+
+        raise ConfigError("--scheduler needs Dask: pip install 'grader[dask]'") from exc
+    with Client(scheduler) as client:
+        futures = {client.submit(grade_task, spec, task, pure=False): task for task in tasks}
+        for future in as_completed(futures):
+            yield _collect(future, futures[future])
+
+
+def _collect(future: Any, task: Task) -> StudentResult:
+    """The result of one task; an infrastructure failure becomes that student's error only."""
+    try:
+        return StudentResult.from_dict(future.result())
+    except GraderError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - one student's crash must not stop the batch
+        return StudentResult(
+            student=Path(task.folder).name,
+            assignments=[
+                AssignmentResult(assignment=name, score=0.0, max_score=0.0, status="error",
+                                 message=f"the grader failed on this submission: {exc!r}")
+                for name in task.assignments
+            ],
+        )
+
+
+def make_tasks(students: list[StudentSubmission], todo: dict[str, list[str]]) -> list[Task]:
+    return [Task(str(s.folder), tuple(todo[s.student])) for s in students if todo[s.student]]

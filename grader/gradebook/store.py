@@ -1,0 +1,465 @@
+"""The gradebook: every graded result, kept so a batch can resume and reports can be redrawn.
+
+One row per (student, assignment, submission hash, suite hash): grading the same files with
+the same suite again replaces that row instead of adding one, so a killed batch that is
+started again converges on the same book. Each write is its own transaction; what was
+committed before a crash is all there, what was not is not there at all.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from grader.errors import GradebookError
+from grader.gradebook import schema
+from grader.gradebook.adjust import apply_late_penalty, apply_override
+from grader.gradebook.connection import (
+    DEFAULT_URL,
+    create_engine,
+    normalize_url,
+    safe_url,
+    translate_errors,
+)
+from grader.gradebook.migrations import migrate
+from grader.gradebook.records import Override, RunRecord
+from grader.gradebook.values import clean_json, clean_text
+from grader.results import AssignmentResult, StudentResult, TestResult
+
+Deadlines = Mapping[str, tuple[datetime | None, float]]
+"""assignment -> (deadline, penalty per started day as a fraction of the score)."""
+
+_NO_DEADLINE: tuple[datetime | None, float] = (None, 0.0)
+
+_RESULT_COLUMNS = (
+    schema.results.c.id,
+    schema.assignments.c.name.label("assignment"),
+    schema.results.c.score,
+    schema.results.c.max_score,
+    schema.results.c.status,
+    schema.results.c.message,
+    schema.results.c.suite_hash,
+    schema.results.c.duration,
+    schema.submissions.c.content_hash,
+    schema.submissions.c.files,
+    schema.submissions.c.submitted_at,
+)
+_EVIDENCE_COLUMNS = (
+    schema.results.c.output,
+    schema.results.c.notebook,
+    schema.results.c.artifacts,
+)
+_RESULTS_JOIN = schema.results.join(
+    schema.submissions, schema.results.c.submission_id == schema.submissions.c.id
+).join(schema.assignments, schema.submissions.c.assignment_id == schema.assignments.c.id)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Gradebook:
+    """A gradebook database: SQLite file by default, PostgreSQL by URL.
+
+    Opening migrates the schema to the newest version. Use as a context manager, or call
+    :meth:`close`. Every failure of the database surfaces as GradebookError.
+    """
+
+    def __init__(self, url: str = DEFAULT_URL) -> None:
+        self.url = normalize_url(url)
+        with translate_errors(self.url, "opening the database"):
+            self._engine = create_engine(self.url)
+            try:
+                migrate(self._engine)
+            except GradebookError as error:
+                self._engine.dispose()
+                raise GradebookError(f"gradebook {safe_url(self.url)}: {error}") from error
+            except BaseException:
+                self._engine.dispose()
+                raise
+        self._insert = postgresql.insert if self._engine.dialect.name == "postgresql" else (
+            sqlite.insert
+        )
+
+    def __repr__(self) -> str:
+        return f"Gradebook({safe_url(self.url)!r})"
+
+    def __enter__(self) -> Gradebook:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release every pooled connection; the gradebook cannot be used afterwards."""
+        self._engine.dispose()
+
+    @contextmanager
+    def _transaction(self, action: str) -> Iterator[sa.Connection]:
+        with translate_errors(self.url, action), self._engine.begin() as connection:
+            yield connection
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def _ensure(self, connection: sa.Connection, table: sa.Table, name: str) -> int:
+        """The id of the student or assignment called ``name``, created if new."""
+        if not name:
+            raise ValueError(f"a {table.name[:-1]} name must not be empty")
+        connection.execute(
+            self._insert(table).values(name=name).on_conflict_do_nothing(index_elements=["name"])
+        )
+        found = connection.execute(sa.select(table.c.id).where(table.c.name == name))
+        return int(found.scalar_one())
+
+    def record(
+        self,
+        student: str,
+        result: AssignmentResult,
+        *,
+        submitted_at: datetime | None = None,
+        run_id: str | None = None,
+    ) -> None:
+        """Store ``result`` for ``student``, replacing the row with the same key.
+
+        The key is (student, assignment, submission hash, suite hash). A ``submitted_at``
+        of None keeps the time stored before for the same submission. Record a cache hit
+        again as well: that makes it the latest result, which matters when a student
+        went back to an earlier submission.
+        """
+        sub, res, tests = schema.submissions, schema.results, schema.test_results
+        with self._transaction(f"recording {student}/{result.assignment}") as connection:
+            student_id = self._ensure(connection, schema.students, student)
+            assignment_id = self._ensure(connection, schema.assignments, result.assignment)
+            insert_sub = self._insert(sub).values(
+                student_id=student_id,
+                assignment_id=assignment_id,
+                content_hash=result.submission_hash,
+                files=clean_json(list(result.files)),
+                submitted_at=submitted_at,
+            )
+            connection.execute(
+                insert_sub.on_conflict_do_update(
+                    index_elements=["student_id", "assignment_id", "content_hash"],
+                    set_={
+                        "files": insert_sub.excluded.files,
+                        "submitted_at": sa.func.coalesce(
+                            insert_sub.excluded.submitted_at, sub.c.submitted_at
+                        ),
+                    },
+                )
+            )
+            submission_id = connection.execute(
+                sa.select(sub.c.id).where(
+                    sub.c.student_id == student_id,
+                    sub.c.assignment_id == assignment_id,
+                    sub.c.content_hash == result.submission_hash,
+                )
+            ).scalar_one()
+            values: dict[str, Any] = {
+                "run_id": run_id,
+                "graded_at": _now(),
+                "score": float(result.score),
+                "max_score": float(result.max_score),
+                "status": result.status,
+                "message": clean_text(result.message),
+                "output": clean_text(result.output),
+                "notebook": clean_text(result.notebook) if result.notebook is not None else None,
+                "artifacts": clean_json(result.artifacts),
+                "duration": float(result.duration),
+            }
+            insert_res = self._insert(res).values(
+                submission_id=submission_id, suite_hash=result.suite_hash, **values
+            )
+            connection.execute(
+                insert_res.on_conflict_do_update(
+                    index_elements=["submission_id", "suite_hash"],
+                    set_={key: insert_res.excluded[key] for key in values},
+                )
+            )
+            result_id = connection.execute(
+                sa.select(res.c.id).where(
+                    res.c.submission_id == submission_id, res.c.suite_hash == result.suite_hash
+                )
+            ).scalar_one()
+            connection.execute(sa.delete(tests).where(tests.c.result_id == result_id))
+            if result.tests:
+                connection.execute(
+                    sa.insert(tests),
+                    [
+                        {
+                            "result_id": result_id,
+                            "position": position,
+                            "name": clean_text(test.name),
+                            "score": float(test.score),
+                            "max_score": float(test.max_score),
+                            "status": test.status,
+                            "message": clean_text(test.message),
+                            "duration": float(test.duration),
+                        }
+                        for position, test in enumerate(result.tests)
+                    ],
+                )
+
+    def override(self, student: str, assignment: str, score: float, *, reason: str) -> None:
+        """Set the score of ``student``'s ``assignment`` by hand, whatever later regrades say.
+
+        Kept apart from results, so it survives regrading; replaces an earlier override.
+
+        Raises:
+            ValueError: a score that is not a finite number, or an empty reason.
+        """
+        if not math.isfinite(score):
+            raise ValueError(f"an override score must be a finite number, got {score!r}")
+        if not reason.strip():
+            raise ValueError("an override needs a reason: students are shown it")
+        with self._transaction(f"overriding {student}/{assignment}") as connection:
+            student_id = self._ensure(connection, schema.students, student)
+            assignment_id = self._ensure(connection, schema.assignments, assignment)
+            insert = self._insert(schema.overrides).values(
+                student_id=student_id,
+                assignment_id=assignment_id,
+                score=float(score),
+                reason=clean_text(reason.strip()),
+                created_at=_now(),
+            )
+            connection.execute(
+                insert.on_conflict_do_update(
+                    index_elements=["student_id", "assignment_id"],
+                    set_={
+                        "score": insert.excluded.score,
+                        "reason": insert.excluded.reason,
+                        "created_at": insert.excluded.created_at,
+                    },
+                )
+            )
+
+    def clear_override(self, student: str, assignment: str) -> bool:
+        """Drop the override of ``student``'s ``assignment``; False when there was none."""
+        ov, st, asg = schema.overrides, schema.students, schema.assignments
+        student_id = sa.select(st.c.id).where(st.c.name == student).scalar_subquery()
+        assignment_id = sa.select(asg.c.id).where(asg.c.name == assignment).scalar_subquery()
+        with self._transaction(f"clearing the override of {student}/{assignment}") as connection:
+            deleted = connection.execute(
+                sa.delete(ov).where(
+                    ov.c.student_id == student_id, ov.c.assignment_id == assignment_id
+                )
+            )
+            return bool(deleted.rowcount)
+
+    def start_run(self, *, submissions_dir: str, options: dict[str, Any]) -> str:
+        """Note that a batch started; returns the run id to pass to record()."""
+        run_id = uuid.uuid4().hex
+        with self._transaction("starting a run") as connection:
+            connection.execute(
+                sa.insert(schema.runs).values(
+                    id=run_id,
+                    started_at=_now(),
+                    submissions_dir=clean_text(str(submissions_dir)),
+                    options=clean_json(options),
+                )
+            )
+        return run_id
+
+    def finish_run(self, run_id: str, *, seconds: float, graded: int, cached: int) -> None:
+        """Note how the batch ended: its wall time and how many results it graded or reused."""
+        runs = schema.runs
+        with self._transaction(f"finishing run {run_id}") as connection:
+            updated = connection.execute(
+                sa.update(runs)
+                .where(runs.c.id == run_id)
+                .values(finished_at=_now(), seconds=float(seconds), graded=graded, cached=cached)
+            )
+            if not updated.rowcount:
+                raise GradebookError(
+                    f"gradebook {safe_url(self.url)}: there is no run {run_id!r} to finish; "
+                    "pass the id start_run() returned"
+                )
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def cached(
+        self, student: str, assignment: str, submission_hash: str, suite_hash: str
+    ) -> AssignmentResult | None:
+        """The stored result for exactly these files and this suite, as graded; else None.
+
+        Late penalties and overrides are not applied: this is what grading produced.
+        """
+        query = (
+            sa.select(*_RESULT_COLUMNS, *_EVIDENCE_COLUMNS)
+            .select_from(
+                _RESULTS_JOIN.join(
+                    schema.students, schema.submissions.c.student_id == schema.students.c.id
+                )
+            )
+            .where(
+                schema.students.c.name == student,
+                schema.assignments.c.name == assignment,
+                schema.submissions.c.content_hash == submission_hash,
+                schema.results.c.suite_hash == suite_hash,
+            )
+        )
+        action = f"looking up {student}/{assignment}"
+        with translate_errors(self.url, action), self._engine.connect() as connection:
+            row = connection.execute(query).one_or_none()
+            if row is None:
+                return None
+            tests = self._tests(connection, [row.id])
+        return _result_from_row(row, tests.get(row.id, []), evidence=True)
+
+    def students(self, deadlines: Deadlines | None = None) -> list[StudentResult]:
+        """The latest result per (student, assignment), penalties and overrides applied.
+
+        ``deadlines`` maps an assignment to (deadline, penalty_per_day); assignments not in
+        it get no late penalty. Students come sorted by name, assignments by name.
+        """
+        return list(self.iter_students(deadlines=deadlines))
+
+    def iter_students(
+        self, *, deadlines: Deadlines | None = None, evidence: bool = True
+    ) -> Iterator[StudentResult]:
+        """Like :meth:`students`, one student at a time, so memory stays flat for any class.
+
+        ``evidence=False`` leaves out output, notebooks and artifacts (exports and summaries
+        do not need them); late and override notes are still added.
+        """
+        deadlines = deadlines or {}
+        with translate_errors(self.url, "listing students"), self._engine.connect() as connection:
+            names = connection.execute(
+                sa.select(schema.students.c.id, schema.students.c.name)
+                .where(
+                    sa.exists().where(
+                        schema.submissions.c.student_id == schema.students.c.id,
+                        schema.results.c.submission_id == schema.submissions.c.id,
+                    )
+                )
+            ).all()
+        for student_id, name in sorted(names, key=lambda row: row.name):
+            action = f"reading {name}"
+            with translate_errors(self.url, action), self._engine.connect() as connection:
+                student = self._student(connection, student_id, name, deadlines, evidence)
+            yield student
+
+    def _student(
+        self,
+        connection: sa.Connection,
+        student_id: int,
+        name: str,
+        deadlines: Deadlines,
+        evidence: bool,
+    ) -> StudentResult:
+        res, sub = schema.results, schema.submissions
+        candidates = connection.execute(
+            sa.select(res.c.id, sub.c.assignment_id, res.c.graded_at)
+            .select_from(res.join(sub, res.c.submission_id == sub.c.id))
+            .where(sub.c.student_id == student_id)
+        ).all()
+        latest: dict[int, tuple[datetime, int]] = {}
+        for result_id, assignment_id, graded_at in candidates:
+            key = (graded_at, result_id)
+            if assignment_id not in latest or key > latest[assignment_id]:
+                latest[assignment_id] = key
+        ids = [result_id for _, result_id in latest.values()]
+        columns = _RESULT_COLUMNS + (_EVIDENCE_COLUMNS if evidence else ())
+        rows = connection.execute(
+            sa.select(*columns).select_from(_RESULTS_JOIN).where(res.c.id.in_(ids))
+        ).all()
+        tests = self._tests(connection, ids)
+        overrides = self._overrides(connection, student_id)
+        assignments = []
+        for row in sorted(rows, key=lambda r: r.assignment):
+            result = _result_from_row(row, tests.get(row.id, []), evidence=evidence)
+            deadline, per_day = deadlines.get(row.assignment, _NO_DEADLINE)
+            result = apply_late_penalty(
+                result, submitted_at=row.submitted_at, deadline=deadline, penalty_per_day=per_day
+            )
+            assignments.append(apply_override(result, overrides.get(row.assignment)))
+        return StudentResult(student=name, assignments=assignments)
+
+    @staticmethod
+    def _tests(connection: sa.Connection, result_ids: list[int]) -> dict[int, list[TestResult]]:
+        table = schema.test_results
+        found: dict[int, list[TestResult]] = {}
+        if not result_ids:
+            return found
+        rows = connection.execute(
+            sa.select(table)
+            .where(table.c.result_id.in_(result_ids))
+            .order_by(table.c.result_id, table.c.position)
+        ).all()
+        for row in rows:
+            found.setdefault(row.result_id, []).append(
+                TestResult(
+                    name=row.name,
+                    score=row.score,
+                    max_score=row.max_score,
+                    status=row.status,
+                    message=row.message,
+                    duration=row.duration,
+                )
+            )
+        return found
+
+    @staticmethod
+    def _overrides(connection: sa.Connection, student_id: int) -> dict[str, Override]:
+        ov, asg = schema.overrides, schema.assignments
+        rows = connection.execute(
+            sa.select(asg.c.name, ov.c.score, ov.c.reason, ov.c.created_at)
+            .select_from(ov.join(asg, ov.c.assignment_id == asg.c.id))
+            .where(ov.c.student_id == student_id)
+        ).all()
+        return {
+            row.name: Override(score=row.score, reason=row.reason, created_at=row.created_at)
+            for row in rows
+        }
+
+    def runs(self) -> list[RunRecord]:
+        """Every grading batch, oldest first; unfinished ones were killed or still run."""
+        runs = schema.runs
+        with translate_errors(self.url, "listing runs"), self._engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(runs).order_by(runs.c.started_at, runs.c.id)
+            ).all()
+        return [
+            RunRecord(
+                id=row.id,
+                started_at=row.started_at,
+                submissions_dir=row.submissions_dir,
+                options=row.options,
+                finished_at=row.finished_at,
+                seconds=row.seconds,
+                graded=row.graded,
+                cached=row.cached,
+            )
+            for row in rows
+        ]
+
+
+def _result_from_row(row: Any, tests: list[TestResult], *, evidence: bool) -> AssignmentResult:
+    return AssignmentResult(
+        assignment=row.assignment,
+        score=row.score,
+        max_score=row.max_score,
+        status=row.status,
+        tests=tests,
+        message=row.message,
+        files=list(row.files or []),
+        submission_hash=row.content_hash,
+        suite_hash=row.suite_hash,
+        duration=row.duration,
+        output=row.output if evidence else "",
+        notebook=row.notebook if evidence else None,
+        artifacts=dict(row.artifacts or {}) if evidence else {},
+    )

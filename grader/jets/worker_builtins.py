@@ -1,0 +1,53 @@
+"""Helpers the hidden jet suite asks the worker to run beside the student's code.
+
+Imported inside the sandboxed worker, so this module imports nothing from the rest of
+``grader``: the standard library, numpy, and TensorFlow/Keras only, and those lazily, so a
+worker without TensorFlow can still import it (and say so when a helper is called).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from typing import Any
+
+import numpy as np
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python, numpy and, when TensorFlow is installed, Keras and TensorFlow.
+
+    Also asks TensorFlow for deterministic kernels, so that a regrade of the same
+    submission trains the same weights on the same machine.
+    """
+    seed = int(seed)
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    try:
+        import tensorflow as tf
+    except ImportError:
+        return
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    try:
+        tf.config.experimental.enable_op_determinism()
+    except (AttributeError, RuntimeError):
+        pass
+
+
+def load_keras_model(path: str) -> Any:
+    """Load a submitted ``.keras`` file without running any code it carries.
+
+    ``safe_mode=True`` refuses Lambda layers that would unpickle Python code;
+    ``compile=False`` because grading only calls ``predict``.
+    """
+    try:
+        import keras
+    except ImportError as exc:
+        raise ImportError(
+            "loading a saved Keras model needs TensorFlow: pip install 'grader[jet]'"
+        ) from exc
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"no saved model at {path}")
+    return keras.saving.load_model(path, safe_mode=True, compile=False)

@@ -1,0 +1,112 @@
+"""One feedback page per student: every test, its message, and the evidence behind a grade.
+
+The page is what a student reads to learn from the grade, so it shows what the suite said
+(test messages), what the code printed (captured output), what the notebook did (cells and
+tracebacks) and, for the jet classifier, how the model behaved (ROC, confusion, loss).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from grader.report import plots
+from grader.report.notebook import NotebookView, read_notebook
+from grader.report.templating import environment, student_page, write_page
+from grader.report.text import terminal_text
+from grader.results import AssignmentResult, StudentResult
+
+
+@dataclass
+class Plot:
+    """A drawn plot, or why it could not be drawn (bad artifacts must not lose the page)."""
+
+    title: str
+    svg: Markup | None = None
+    error: str = ""
+
+
+@dataclass
+class AssignmentView:
+    """What the template needs for one assignment besides the result itself."""
+
+    result: AssignmentResult
+    counts: dict[str, int]
+    output: str
+    notebook: NotebookView | None
+    metrics: list[tuple[str, str]] = field(default_factory=list)
+    plots: list[Plot] = field(default_factory=list)
+
+
+def _draw(title: str, draw: Any, *args: Any) -> Plot:
+    try:
+        return Plot(title=title, svg=Markup(draw(*args)))
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as error:
+        return Plot(title=title, error=f"could not draw this plot from the stored data ({error})")
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return f"{value:.4f}"
+    return str(value)
+
+
+def _metrics(artifacts: dict[str, Any]) -> list[tuple[str, str]]:
+    metrics = artifacts.get("metrics")
+    if not isinstance(metrics, dict):
+        return []
+    rows = [(str(key), _number(value)) for key, value in metrics.items() if key != "auc"]
+    auc = metrics.get("auc")
+    if isinstance(auc, dict):
+        rows += [(f"AUC {label}", _number(value)) for label, value in auc.items()]
+    return rows
+
+
+def _plots(artifacts: dict[str, Any]) -> list[Plot]:
+    found = []
+    metrics = artifacts.get("metrics") if isinstance(artifacts.get("metrics"), dict) else {}
+    auc = metrics.get("auc") if isinstance(metrics.get("auc"), dict) else {}
+    if isinstance(artifacts.get("roc"), dict) and artifacts["roc"]:
+        found.append(_draw("ROC curves", plots.roc_svg, artifacts["roc"], auc))
+    confusion = artifacts.get("confusion")
+    if isinstance(confusion, dict) and confusion.get("matrix"):
+        found.append(
+            _draw(
+                "Confusion matrix (normalised per true class)",
+                plots.confusion_svg,
+                confusion.get("labels") or [],
+                confusion["matrix"],
+            )
+        )
+    if isinstance(artifacts.get("history"), dict) and artifacts["history"]:
+        found.append(_draw("Loss per epoch", plots.history_svg, artifacts["history"]))
+    return found
+
+
+def assignment_view(result: AssignmentResult) -> AssignmentView:
+    """Prepare one assignment for the template: counts, cleaned output, notebook, plots."""
+    return AssignmentView(
+        result=result,
+        counts=dict(Counter(test.status for test in result.tests)),
+        output=terminal_text(result.output),
+        notebook=read_notebook(result.notebook) if result.notebook else None,
+        metrics=_metrics(result.artifacts),
+        plots=_plots(result.artifacts),
+    )
+
+
+def render_student_html(result: StudentResult) -> str:
+    """The student's page as HTML text."""
+    template = environment().get_template("student.html")
+    views = [assignment_view(assignment) for assignment in result.assignments]
+    return template.render(student=result, assignments=views)
+
+
+def render_student(result: StudentResult, out_dir: Path) -> Path:
+    """Write ``out_dir/<student>.html`` and return its path."""
+    return write_page(Path(out_dir) / student_page(result.student), render_student_html(result))

@@ -1,0 +1,71 @@
+"""What ``grade`` shows on the terminal: a progress bar while grading, a table after."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .results import StudentResult
+
+STATUS_STYLE = {"graded": "", "missing": "dim", "error": "red", "timeout": "yellow"}
+
+
+class GradeDisplay:
+    def __init__(self, *, enabled: bool = True) -> None:
+        self.enabled = enabled
+        self.err = Console(stderr=True)
+        self.out = Console()
+        self.progress: Progress | None = None
+        self.task: Any = None
+
+    def __enter__(self) -> GradeDisplay:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+            self.progress = None
+
+    def start(self, total: int) -> None:
+        if not self.enabled:
+            return
+        self.progress = Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(),
+                                 TimeElapsedColumn(), TextColumn("{task.description}"),
+                                 console=self.err, transient=True)
+        self.progress.start()
+        self.task = self.progress.add_task("", total=total)
+
+    def advance(self, result: StudentResult, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress.update(self.task, completed=done, description=result.student)
+
+    def summary(self, run: Any) -> None:
+        for warning in run.warnings:
+            self.err.print(f"[yellow]warning:[/] {warning}")
+        if not self.enabled:
+            return
+        names = [a.assignment for a in run.students[0].assignments] if run.students else []
+        table = Table(title=f"{len(run.students)} students, sandbox: {run.sandbox}")
+        table.add_column("student")
+        for name in names:
+            table.add_column(name, justify="right")
+        table.add_column("total", justify="right", style="bold")
+        for student in run.students:
+            cells = []
+            for result in student.assignments:
+                style = STATUS_STYLE.get(result.status, "")
+                text = f"{result.score:g}/{result.max_score:g}"
+                if result.status != "graded":
+                    text += f" {result.status}"
+                cells.append(f"[{style}]{text}[/]" if style else text)
+            table.add_row(student.student, *cells, f"{student.score:g}/{student.max_score:g}")
+        self.out.print(table)
+        self.out.print(
+            f"graded {run.graded}, from the gradebook {run.cached}, in {run.seconds:.1f} s"
+        )
+        for path in run.written:
+            if path.suffix == ".json" or path.name == "index.html" or path.suffix == ".xml":
+                self.out.print(f"wrote {path}")
