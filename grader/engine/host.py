@@ -55,7 +55,10 @@ class ExitInfo:
         if self.signal is not None:
             import signal as signals  # noqa: PLC0415
 
-            name = signals.Signals(self.signal).name if self.signal in signals.Signals else ""
+            try:
+                name = signals.Signals(self.signal).name
+            except ValueError:
+                name = ""
             meaning = {
                 "SIGSEGV": "a segmentation fault",
                 "SIGKILL": "killed (out of memory, or a limit was hit)",

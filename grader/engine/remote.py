@@ -244,9 +244,9 @@ class AssignmentRun:
             raise ProtocolError(f"the worker sent a malformed value: {exc}") from None
 
     def call(self, ref: dict[str, Any], attr: str | None, args: tuple[Any, ...],
-             kwargs: dict[str, Any]) -> Any:
+             kwargs: dict[str, Any], what: str = "") -> Any:
         blobs: list[bytes] = []
-        message = {"op": "call", "ref": ref, "attr": attr,
+        message = {"op": "call", "ref": ref, "attr": attr, "what": what,
                    "args": self.encode(list(args), blobs), "kwargs": self.encode(kwargs, blobs)}
         return self.request(message, blobs)
 
@@ -259,7 +259,7 @@ def _describe(message: dict[str, Any]) -> str:
     if op == "load":
         return "loading your files"
     ref = message.get("ref", {})
-    name = ref.get("name") or "an object you returned"
+    name = ref.get("name") or message.get("what") or "an object you returned"
     if message.get("attr"):
         name = f"{name}.{message['attr']}"
     return f"calling {name}" if op == "call" else f"using {name}"
@@ -268,21 +268,27 @@ def _describe(message: dict[str, Any]) -> str:
 class RemoteObject:
     """An object that stayed in the worker; attributes and calls go through the channel."""
 
-    __slots__ = ("_call", "_handle", "_run", "_type")
+    __slots__ = ("_call", "_handle", "_label", "_run", "_type")
 
-    def __init__(self, run: AssignmentRun, handle: int, type_name: str, is_callable: bool):
+    def __init__(self, run: AssignmentRun, handle: int, type_name: str, is_callable: bool,
+                 label: str = ""):
         self._run = run
         self._handle = handle
         self._type = type_name
         self._call = is_callable
+        self._label = label
 
     def __getattr__(self, attr: str) -> Any:
         if attr.startswith("__"):
             raise AttributeError(attr)
-        return self._run.request({"op": "get", "ref": {"handle": self._handle}, "attr": attr})
+        value = self._run.request({"op": "get", "ref": {"handle": self._handle}, "attr": attr,
+                                   "what": f"{self._label or 'your object'}.{attr}"})
+        if isinstance(value, RemoteObject) and not value._label:
+            value._label = f"{self._label or 'your object'}.{attr}"
+        return value
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self._run.call({"handle": self._handle}, None, args, kwargs)
+        return self._run.call({"handle": self._handle}, None, args, kwargs, what=self._label)
 
     def __iter__(self) -> Iterator[Any]:
         iterator = self._run.request({"op": "iter", "ref": {"handle": self._handle}})
@@ -327,7 +333,10 @@ class SubmissionProxy:
         load = run.ensure()
         if name not in run.names or load.provider(name) is None:
             raise StudentCodeError(_missing_message(name, run, load))
-        return run.request({"op": "get", "ref": {"name": name}})
+        value = run.request({"op": "get", "ref": {"name": name}})
+        if isinstance(value, RemoteObject):
+            value._label = name
+        return value
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("the submission proxy is read-only")

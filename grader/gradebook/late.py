@@ -78,8 +78,7 @@ def submission_time(folder: Path) -> datetime:
             return as_utc(datetime.fromisoformat(text))
         except ValueError as error:
             raise SubmissionError(
-                f"{stamp}: {text[:60]!r} is not an ISO 8601 time such as "
-                "2025-03-01T23:59:00+01:00"
+                f"{stamp}: {text[:60]!r} is not an ISO 8601 time such as 2025-03-01T23:59:00+01:00"
             ) from error
     times = [path.stat().st_mtime for path in _handed_in_files(folder)]
     newest = max(times) if times else folder.stat().st_mtime

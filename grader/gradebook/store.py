@@ -85,8 +85,8 @@ class Gradebook:
             except BaseException:
                 self._engine.dispose()
                 raise
-        self._insert = postgresql.insert if self._engine.dialect.name == "postgresql" else (
-            sqlite.insert
+        self._insert = (
+            postgresql.insert if self._engine.dialect.name == "postgresql" else (sqlite.insert)
         )
 
     def __repr__(self) -> str:
@@ -338,8 +338,7 @@ class Gradebook:
         deadlines = deadlines or {}
         with translate_errors(self.url, "listing students"), self._engine.connect() as connection:
             names = connection.execute(
-                sa.select(schema.students.c.id, schema.students.c.name)
-                .where(
+                sa.select(schema.students.c.id, schema.students.c.name).where(
                     sa.exists().where(
                         schema.submissions.c.student_id == schema.students.c.id,
                         schema.results.c.submission_id == schema.submissions.c.id,
@@ -429,9 +428,7 @@ class Gradebook:
         """Every grading batch, oldest first; unfinished ones were killed or still run."""
         runs = schema.runs
         with translate_errors(self.url, "listing runs"), self._engine.connect() as connection:
-            rows = connection.execute(
-                sa.select(runs).order_by(runs.c.started_at, runs.c.id)
-            ).all()
+            rows = connection.execute(sa.select(runs).order_by(runs.c.started_at, runs.c.id)).all()
         return [
             RunRecord(
                 id=row.id,

@@ -73,13 +73,15 @@ def _output(raw: Any) -> OutputView:
         return OutputView(kind="stream", name=str(name), text=terminal_text(_text(raw.get("text"))))
     if kind == "error":
         traceback = raw.get("traceback")
-        lines = [line for line in traceback if isinstance(line, str)] if isinstance(
-            traceback, list
-        ) else []
+        if not isinstance(traceback, list):
+            traceback = []
+        lines = [line for line in traceback if isinstance(line, str)]
         heading = f"{_text(raw.get('ename'))}: {_text(raw.get('evalue'))}"
         return OutputView(kind="error", text=terminal_text("\n".join(lines) or heading))
     if kind in ("execute_result", "display_data"):
-        data = raw.get("data") if isinstance(raw.get("data"), dict) else {}
+        data = raw.get("data")
+        if not isinstance(data, dict):
+            data = {}
         image = _png(data.get("image/png"))
         if image:
             return OutputView(kind="image", image=image)
@@ -99,7 +101,9 @@ def _cell(raw: Any) -> CellView:
     if kind != "code":
         return CellView(kind=kind, source=source)
     count = raw.get("execution_count")
-    outputs = raw.get("outputs") if isinstance(raw.get("outputs"), list) else []
+    outputs = raw.get("outputs")
+    if not isinstance(outputs, list):
+        outputs = []
     return CellView(
         kind="code",
         source=source,

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-_RC = {
+_RC: Any = {
     "svg.fonttype": "path",
     "text.parse_math": False,
     "font.size": 9,
@@ -78,8 +78,8 @@ def roc_svg(roc: Mapping[str, Mapping[str, Sequence[float]]], auc: Mapping[str, 
             if not points:
                 continue
             lowest = min(lowest, min(f for _, f in points))
-            value = auc.get(label)
-            name = f"{label}, AUC = {float(value) * 100:.1f}%" if _is_number(value) else str(label)
+            value: Any = auc.get(label)
+            name = f"{label}, AUC = {value * 100:.1f}%" if _is_number(value) else str(label)
             axes.plot([t for t, _ in points], [f for _, f in points], label=name[:60])
         axes.set_yscale("log")
         axes.set_xlim(0.0, 1.0)
@@ -147,6 +147,8 @@ def histogram_svg(scores: Sequence[float], max_score: float, title: str) -> str:
         edges = [edge - 0.5 for edge in range(int(top) + 2)]
     else:
         edges = [top * step / 10 for step in range(11)]
+    from matplotlib.ticker import MaxNLocator
+
     with _rc():
         figure = _figure(4.2, 2.6)
         axes = figure.add_subplot()
@@ -154,10 +156,9 @@ def histogram_svg(scores: Sequence[float], max_score: float, title: str) -> str:
         axes.set_title(title[:60])
         axes.set_xlabel("Score")
         axes.set_ylabel("Students")
-        axes.yaxis.get_major_locator().set_params(integer=True)
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         return _svg(figure, f"Score distribution: {title}")
 
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-

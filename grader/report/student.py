@@ -69,8 +69,9 @@ def _metrics(artifacts: dict[str, Any]) -> list[tuple[str, str]]:
 
 def _plots(artifacts: dict[str, Any]) -> list[Plot]:
     found = []
-    metrics = artifacts.get("metrics") if isinstance(artifacts.get("metrics"), dict) else {}
-    auc = metrics.get("auc") if isinstance(metrics.get("auc"), dict) else {}
+    metrics = artifacts.get("metrics")
+    auc = metrics.get("auc") if isinstance(metrics, dict) else None
+    auc = auc if isinstance(auc, dict) else {}
     if isinstance(artifacts.get("roc"), dict) and artifacts["roc"]:
         found.append(_draw("ROC curves", plots.roc_svg, artifacts["roc"], auc))
     confusion = artifacts.get("confusion")

@@ -23,7 +23,7 @@ from grader.gradebook.names import student_filename
 def format_score(value: float | None) -> str:
     """A score as people write it: ``9``, ``41.5``, ``7.33``; a dash when absent."""
     if value is None or not math.isfinite(value):
-        return "–"
+        return "\u2013"
     return f"{round(value, 2):g}"
 
 

@@ -45,7 +45,8 @@ def describe_exception(exc: BaseException) -> dict[str, Any]:
     frames = [
         f
         for f in traceback.extract_tb(exc.__traceback__)
-        if not f.filename.startswith(WORKER_DIR) and "/site-packages/" not in f.filename
+        if not f.filename.startswith((WORKER_DIR, "<frozen"))
+        and "/site-packages/" not in f.filename
     ][-MAX_TRACEBACK_FRAMES:]
     lines = traceback.format_list(frames)
     text = "Traceback (most recent call last):\n" + "".join(lines) if lines else ""

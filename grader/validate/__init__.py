@@ -1,0 +1,166 @@
+"""``grade validate``: one battery, every assignment, no special cases.
+
+For each assignment the hidden suite must give
+- the reference solution full marks,
+- the stub about zero (at most 10 %) without crashing anything,
+- every mutant less than full marks on each test it declares in ``EXPECTED_FAILURES``,
+- every correct alternative under ``tests/alternatives/<name>/`` full marks,
+- the reference the same result twice (grading is deterministic).
+
+Each variant is graded exactly as a student would be: copied into a student folder under
+the assignment's file name and sent through the sandboxed engine.
+"""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..course import Course
+from ..discover import discover_student
+from ..engine.grading import Engine
+from ..engine.sandbox import choose_sandbox
+from ..errors import ConfigError
+from ..results import AssignmentResult, results_json
+
+STUB_CEILING = 0.10
+
+
+@dataclass
+class Check:
+    assignment: str
+    kind: str
+    variant: str
+    score: float
+    max_score: float
+    ok: bool
+    detail: str = ""
+
+
+@dataclass
+class ValidateReport:
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.checks) and all(c.ok for c in self.checks)
+
+
+@dataclass(frozen=True)
+class Variant:
+    kind: str
+    name: str
+    source: Path
+
+
+def expected_failures(path: Path) -> list[str]:
+    """The mutant's ``EXPECTED_FAILURES`` literal, read without importing the file."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "EXPECTED_FAILURES" for t in node.targets
+        ):
+            value = ast.literal_eval(node.value)
+            if isinstance(value, list | tuple) and value and all(isinstance(v, str) for v in value):
+                return list(value)
+    raise ConfigError(f"{path}: a mutant must declare EXPECTED_FAILURES = ['test_name', ...]")
+
+
+def variants(course: Course, name: str) -> Iterator[Variant]:
+    solution = course.solution(name)
+    if solution is None:
+        raise ConfigError(f"{name}: reference/{name}/solution.py is missing")
+    yield Variant("reference", "solution", solution)
+    config = course.config(name)
+    for stub in sorted((course.assignments_dir / name).glob(f"{name}.*")):
+        if stub.suffix in (".py", ".ipynb"):
+            yield Variant("stub", stub.name, stub)
+    for mutant in sorted((course.reference_dir / name / "mutants").glob("*.py")):
+        yield Variant("mutant", mutant.stem, mutant)
+    for alternative in sorted((course.root / "tests" / "alternatives" / name).glob("*.py")):
+        yield Variant("alternative", alternative.stem, alternative)
+    if not config.files:
+        raise ConfigError(f"{name}: assignment.toml lists no files")
+
+
+def _lost(result: AssignmentResult, test: str) -> bool:
+    """Whether ``test`` (a function name, or one case ``name[id]``) lost points."""
+    cases = [t for t in result.tests if t.name == test or t.name.split("[")[0] == test]
+    return bool(cases) and any(t.score < t.max_score for t in cases)
+
+
+def judge(variant: Variant, result: AssignmentResult) -> tuple[bool, str]:
+    full = result.max_score > 0 and abs(result.score - result.max_score) < 1e-9
+    failing = [f"{t.name}: {t.message.splitlines()[0] if t.message else t.status}"
+               for t in result.tests if t.status != "passed"]
+    if variant.kind in ("reference", "alternative"):
+        return full, "" if full else "; ".join(failing[:3])
+    if variant.kind == "stub":
+        ok = result.score <= STUB_CEILING * result.max_score and result.status != "timeout"
+        return ok, f"status {result.status}"
+    expected = expected_failures(variant.source)
+    missed = [name for name in expected if not _lost(result, name)]
+    return not missed, ("missed: " + ", ".join(missed)) if missed else f"caught by {len(expected)}"
+
+
+def main(*, assignments: list[str] | None = None, course_dir: Path | None = None,
+         sandbox: str = "auto", options: dict[str, Any] | None = None) -> ValidateReport:
+    """Grade every variant of every assignment and judge it.
+
+    Raises:
+        ConfigError: a missing reference, a mutant without EXPECTED_FAILURES.
+    """
+    course = Course.find(course_dir)
+    names = course.check_names(assignments)
+    report = ValidateReport()
+    with tempfile.TemporaryDirectory(prefix="grader-validate-") as tmp, Engine(
+        course, names, sandbox=choose_sandbox(sandbox), options=options
+    ) as engine:
+        configs = list(engine.configs.values())
+        for name in names:
+            config = engine.configs[name]
+            first_reference: dict[str, Any] | None = None
+            for index, variant in enumerate([*variants(course, name)]):
+                folder = Path(tmp) / f"{name}-{index:03d}-{variant.kind}-{variant.name}"
+                folder.mkdir()
+                target = (f"{name}.ipynb" if variant.source.suffix == ".ipynb"
+                          else config.files[0])
+                shutil.copyfile(variant.source, folder / target)
+                submission = discover_student(folder, configs)
+                result = engine.grade(submission, only=[name]).assignments[0]
+                ok, detail = judge(variant, result)
+                report.checks.append(Check(name, variant.kind, variant.name, result.score,
+                                           result.max_score, ok, detail))
+                if variant.kind == "reference":
+                    again = engine.grade(submission, only=[name]).assignments[0]
+                    first_reference = _comparable(result)
+                    same = _comparable(again) == first_reference
+                    report.checks.append(Check(name, "rerun", "solution", again.score,
+                                               again.max_score, same,
+                                               "identical" if same else "differs"))
+    return report
+
+
+def _comparable(result: AssignmentResult) -> dict[str, Any]:
+    from ..results import StudentResult  # noqa: PLC0415
+
+    document = results_json([StudentResult("x", [result])])
+    return document["students"][0]["assignments"][0]
+
+
+def format_report(report: ValidateReport) -> str:
+    rows = [("assignment", "kind", "variant", "score", "ok", "detail")]
+    for c in report.checks:
+        rows.append((c.assignment, c.kind, c.variant, f"{c.score:g}/{c.max_score:g}",
+                     "ok" if c.ok else "MISS", c.detail[:90]))
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r[:5], widths)) + "  " + r[5]
+             for r in rows]
+    misses = sum(not c.ok for c in report.checks)
+    lines.append(f"{len(report.checks)} checks, {misses} missed")
+    return "\n".join(lines)
