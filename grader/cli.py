@@ -197,3 +197,7 @@ def override_command(student: str, assignment: str, score: float, reason: str, d
         _fail(exc)
     click.echo(f"{student}/{assignment}: score set to {score:g} ({reason})")
 
+
+
+if __name__ == "__main__":
+    main()

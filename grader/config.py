@@ -60,6 +60,8 @@ class AssignmentConfig:
     """Free-form per-dataset thresholds (the jet classifier's tiers)."""
     data: dict[str, Any] = field(default_factory=dict)
     """Free-form data settings for the hidden suite."""
+    budget: dict[str, Any] = field(default_factory=dict)
+    """Free-form time budgets the hidden suite checks (the jet classifier's training)."""
 
 
 def _typed(section: type, table: dict[str, Any], where: str) -> dict[str, Any]:
@@ -81,7 +83,8 @@ def load_config(path: Path) -> AssignmentConfig:
         data = tomllib.loads(path.read_text())
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from exc
-    unknown = set(data) - {"assignment", "limits", "late", "thresholds", "data"}
+    unknown = set(data) - {"assignment", "limits", "late", "thresholds", "data",
+                         "budget"}
     if unknown:
         raise ConfigError(f"{path}: unknown table(s) {sorted(unknown)}")
     head = dict(data.get("assignment", {}))
@@ -109,4 +112,5 @@ def load_config(path: Path) -> AssignmentConfig:
                   **_typed(Late, late_table, f"{path} [late]")),
         thresholds=dict(data.get("thresholds", {})),
         data=dict(data.get("data", {})),
+        budget=dict(data.get("budget", {})),
     )

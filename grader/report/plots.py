@@ -19,7 +19,6 @@ if TYPE_CHECKING:
 
 _RC: Any = {
     "svg.fonttype": "path",
-    "text.parse_math": False,
     "font.size": 9,
     "axes.grid": True,
     "grid.alpha": 0.3,
@@ -55,6 +54,11 @@ def _svg(figure: Figure, label: str) -> str:
     return f'{head} class="plot" role="img" aria-label="{safe_label}"{text[head_end:]}'
 
 
+def _plain(text: object, limit: int = 60) -> str:
+    """Text shown as written: a ``$`` would start matplotlib's math mode (and can fail)."""
+    return str(text)[:limit].replace("$", r"\$")
+
+
 def _floats(values: Any) -> list[float]:
     return [float(value) for value in values]
 
@@ -69,7 +73,6 @@ def roc_svg(roc: Mapping[str, Mapping[str, Sequence[float]]], auc: Mapping[str, 
     with _rc():
         figure = _figure()
         axes = figure.add_subplot()
-        lowest = 1.0
         for label, curve in roc.items():
             fpr, tpr = _floats(curve["fpr"]), _floats(curve["tpr"])
             points = [
@@ -77,13 +80,14 @@ def roc_svg(roc: Mapping[str, Mapping[str, Sequence[float]]], auc: Mapping[str, 
             ]
             if not points:
                 continue
-            lowest = min(lowest, min(f for _, f in points))
             value: Any = auc.get(label)
-            name = f"{label}, AUC = {value * 100:.1f}%" if _is_number(value) else str(label)
-            axes.plot([t for t, _ in points], [f for _, f in points], label=name[:60])
+            name = _plain(label, 20)
+            if _is_number(value):
+                name += f", AUC = {value * 100:.1f}%"
+            axes.plot([t for t, _ in points], [f for _, f in points], label=name)
         axes.set_yscale("log")
         axes.set_xlim(0.0, 1.0)
-        axes.set_ylim(max(min(lowest, 1e-3), 1e-6), 1.0)
+        axes.set_ylim(1e-3, 1.0)
         axes.set_xlabel("Signal efficiency (true positive rate)")
         axes.set_ylabel("Mistag rate (false positive rate)")
         if axes.lines:
@@ -101,7 +105,7 @@ def confusion_svg(labels: Sequence[str], matrix: Sequence[Sequence[float]]) -> s
     size = len(rows)
     if size == 0 or any(len(row) != size for row in rows):
         raise ValueError("the confusion matrix is not square")
-    names = [str(label)[:12] for label in labels][:size]
+    names = [_plain(label, 12) for label in labels][:size]
     names += [str(index) for index in range(len(names), size)]
     normalised = [[value / sum(row) if sum(row) else 0.0 for value in row] for row in rows]
     with _rc():
@@ -153,7 +157,6 @@ def histogram_svg(scores: Sequence[float], max_score: float, title: str) -> str:
         figure = _figure(4.2, 2.6)
         axes = figure.add_subplot()
         axes.hist(list(scores), bins=edges, color="#3b6ea8", edgecolor="white")
-        axes.set_title(title[:60])
         axes.set_xlabel("Score")
         axes.set_ylabel("Students")
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))

@@ -88,7 +88,9 @@ class ClassSummary:
                 )
                 rate.total += 1
                 rate.passed += test.status == "passed"
-            bad_tests = [t.name for t in result.tests if t.status in PROBLEM_STATUSES]
+            bad_tests = [
+                f"{t.name} ({t.status})" for t in result.tests if t.status in PROBLEM_STATUSES
+            ]
             if result.status in PROBLEM_STATUSES or bad_tests:
                 self.problems.append(
                     Problem(

@@ -29,8 +29,10 @@ from __future__ import annotations
 
 import base64
 import builtins
+import codecs
 import contextlib
 import functools
+import importlib
 import importlib.abc
 import importlib.machinery
 import io
@@ -68,6 +70,7 @@ INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
 _MAX_TRACEBACK_LINES = 120
 _MAX_ERROR_TEXT = 8_000
+_MISSING = object()
 
 
 class NotebookError(Exception):
@@ -107,6 +110,23 @@ def preload() -> None:
     nbformat = _nbformat()
     nbformat.validator.get_validator(version=4, version_minor=nbformat.current_nbformat_minor)
     _ipython_classes()
+    for name in _LAZY_IMPORTS:  # what the first shell and first cell would import
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+
+
+_LAZY_IMPORTS = (
+    "IPython.core.application",
+    "IPython.core.logger",
+    "IPython.core.magics",
+    "IPython.core.oinspect",
+    "IPython.core.profiledir",
+    "IPython.utils.wildcard",
+    "bdb",
+    "getpass",
+    "glob",
+    "hashlib",
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -177,9 +197,7 @@ def _load_notebook(path: str) -> Any:
             f"edited by hand: {redo}"
         ) from None
     except Exception as exc:  # NBFormatError, missing/odd "nbformat" field, ...
-        raise NotebookError(
-            f"{name} is JSON but not a Jupyter notebook ({exc}); {redo}"
-        ) from None
+        raise NotebookError(f"{name} is JSON but not a Jupyter notebook ({exc}); {redo}") from None
     major = nb.get("nbformat")
     if major != 4:
         if isinstance(major, int) and major < 4:
@@ -405,7 +423,10 @@ class _Outputs:
                     outputs.append(item)
             if self.dropped:
                 outputs.append(
-                    _stream("stderr", "[output omitted: the notebook's output limit was reached]\n")
+                    _stream(
+                        "stderr",
+                        "[some output was omitted: the notebook's output limit was reached]\n",
+                    )
                 )
             self.items = []
             return outputs
@@ -496,23 +517,33 @@ class _Outputs:
         size = _bundle_size(out["data"])
         room = self.limit - self.used
         if size > room:
-            # Too big (usually a figure): keep what fits of its plain-text form.
             plain = out["data"].get("text/plain", "")
-            if _nbytes(plain) > room:
+            if len(out["data"]) > (1 if plain else 0):
+                # A figure or other rich output that does not fit: keep its plain-text form
+                # and go on, so later (smaller) output still has room.
+                self.dropped = True
+                self.notes.add(
+                    f"cell {self.cell}: an image or other rich output was left out of the "
+                    f"executed notebook (output limit of {self.limit} bytes reached)"
+                )
+                out["data"], out["metadata"] = {"text/plain": plain} if plain else {}, {}
+                size = _nbytes(plain)
+            if not out["data"]:
+                return False
+            if size > room:  # plain text that does not fit: keep its first part, then stop
                 plain = plain.encode("utf-8", "replace")[: max(room, 0)].decode("utf-8", "ignore")
-            out["data"] = {"text/plain": plain} if plain else {}
-            out["metadata"] = {}
-            size = _nbytes(plain)
-            if out["data"]:
-                self.items.append(out)
-                self.sizes[id(out)] = size
-                self.used += size
-            self._truncate()
-            return bool(out["data"])
+                if plain:
+                    out["data"] = {"text/plain": plain}
+                    self._append(out, _nbytes(plain))
+                self._truncate()
+                return bool(plain)
+        self._append(out, size)
+        return True
+
+    def _append(self, out: dict, size: int) -> None:
         self.items.append(out)
         self.sizes[id(out)] = size
         self.used += size
-        return True
 
     def _truncate(self) -> None:
         if self.truncated:
@@ -610,11 +641,13 @@ class _Notes:
 
 
 class _Places:
-    """Which code is the student's: the cells (by IPython's cache file name) and files in the
-    notebook's folder."""
+    """Which code is the student's: the cells (by IPython's cache file name) and ``.py`` files
+    in the notebook's folder."""
 
     def __init__(self, folder: str) -> None:
-        self.folder = os.path.join(os.path.realpath(folder), "")
+        self.folders = tuple(
+            dict.fromkeys(os.path.join(f, "") for f in (folder, os.path.realpath(folder)))
+        )
         self.cells: dict[str, int] = {}
 
     def label(self, filename: str, lineno: int | None) -> str | None:
@@ -622,14 +655,21 @@ class _Places:
         cell = self.cells.get(filename)
         if cell is not None:
             return f"Cell {cell}{line}"
-        if filename.startswith(self.folder) and filename.endswith(".py"):
-            return f'File "{filename[len(self.folder):]}"{line}'
+        folder = self._folder_of(filename)
+        if folder is not None:
+            return f'File "{filename[len(folder) :]}"{line}'
         return None
 
     def is_student(self, filename: str) -> bool:
-        return filename in self.cells or (
-            filename.startswith(self.folder) and filename.endswith(".py")
-        )
+        return filename in self.cells or self._folder_of(filename) is not None
+
+    def _folder_of(self, filename: str) -> str | None:
+        if not filename.endswith(".py") or "-packages" + os.sep in filename:
+            return None
+        for folder in self.folders:
+            if filename.startswith(folder):
+                return folder
+        return None
 
 
 def _frame_module(frame: types.FrameType) -> str:
@@ -709,12 +749,14 @@ def _format_traceback(exc: BaseException, places: _Places) -> str:
         seen.add(id(current))
         chain.append((current, link))
         if current.__cause__ is not None:
-            current, link = current.__cause__, (
-                "The above exception was the direct cause of the following exception:"
+            current, link = (
+                current.__cause__,
+                ("The above exception was the direct cause of the following exception:"),
             )
         elif current.__context__ is not None and not current.__suppress_context__:
-            current, link = current.__context__, (
-                "During handling of the above exception, another exception occurred:"
+            current, link = (
+                current.__context__,
+                ("During handling of the above exception, another exception occurred:"),
             )
         else:
             current = None
@@ -733,7 +775,8 @@ def _format_traceback(exc: BaseException, places: _Places) -> str:
         lines = [*lines[:half], f"  ... {cut} lines omitted ...", *lines[-half:]]
     text = "\n".join(lines)
     if len(text) > _MAX_ERROR_TEXT:
-        text = text[: _MAX_ERROR_TEXT // 2] + "\n  ... (shortened) ...\n" + text[-_MAX_ERROR_TEXT // 2 :]
+        half = _MAX_ERROR_TEXT // 2
+        text = f"{text[:half]}\n  ... (shortened) ...\n{text[-half:]}"
     return text
 
 
@@ -807,17 +850,16 @@ class _ColabFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         return _ColabModule(spec.name, "Stand-in for google.colab: its functions do nothing here.")
 
     def exec_module(self, module: types.ModuleType) -> None:
-        if module.__name__ == "google.colab":
-            _note("google.colab is not available in the grader; its calls do nothing here")
+        pass
 
     def remove(self) -> None:
         with contextlib.suppress(ValueError):
             sys.meta_path.remove(self)
         for name in self.made:
             module = sys.modules.get(name)
-            if module is not None and isinstance(module.__spec__, importlib.machinery.ModuleSpec):
-                if module.__spec__.loader is self:
-                    del sys.modules[name]
+            spec = getattr(module, "__spec__", None)
+            if spec is not None and getattr(spec, "loader", None) is self:
+                del sys.modules[name]
         parent = sys.modules.get("google")
         if parent is not None and isinstance(getattr(parent, "colab", None), _ColabModule):
             with contextlib.suppress(AttributeError):
@@ -836,7 +878,7 @@ def _is_install(command: str) -> bool:
             words = shlex.split(segment)
         except ValueError:
             words = segment.split()
-        while words and ("=" in words[0] and not words[0].startswith("-") or words[0] == "sudo"):
+        while words and (words[0] == "sudo" or ("=" in words[0] and words[0][0] != "-")):
             words = words[1:]
         if not words:
             continue
@@ -852,7 +894,11 @@ def _is_install(command: str) -> bool:
         if _PIP.match(prog) and subcommands[:1] in (["install"], ["uninstall"], ["download"]):
             return True
         if prog in ("conda", "mamba", "micromamba") and subcommands[:1] in (
-            ["install"], ["create"], ["update"], ["upgrade"], ["remove"],
+            ["install"],
+            ["create"],
+            ["update"],
+            ["upgrade"],
+            ["remove"],
         ):
             return True
         if prog == "uv" and subcommands[:1] in (["add"], ["sync"]):
@@ -865,6 +911,13 @@ def _is_install(command: str) -> bool:
 def _installs_disabled(what: str) -> None:
     print(f"[{INSTALLS_DISABLED}: {what} skipped]")
     _note(f"{INSTALLS_DISABLED} ({what} skipped)")
+
+
+def _install_magic(name: str) -> Any:
+    def magic(line: str) -> None:
+        _installs_disabled(f"%{name} {line}".strip())
+
+    return magic
 
 
 def _no_input(prompt: Any = "") -> str:
@@ -958,8 +1011,12 @@ def _ipython_classes() -> types.SimpleNamespace:
         def _tee(self, channel):  # IPython 9 keeps every output in memory for %history
             yield
 
-        def _format_exception_for_storage(self, exception, filename=None, running_compiled_code=False):
-            return {"ename": type(exception).__name__, "evalue": _safe_str(exception), "traceback": []}
+        def _format_exception_for_storage(self, exception, *args, **kwargs):
+            return {
+                "ename": type(exception).__name__,
+                "evalue": _safe_str(exception),
+                "traceback": [],
+            }
 
         # -- errors are recorded, the grader formats them ----------------------------------
         def _record(self, exc_tuple=None):
@@ -970,8 +1027,14 @@ def _ipython_classes() -> types.SimpleNamespace:
             if value is not None and not any(value is seen for seen in self._grader_shown):
                 self._grader_shown.append(value)
 
-        def showtraceback(self, exc_tuple=None, filename=None, tb_offset=None,
-                          exception_only=False, running_compiled_code=False):
+        def showtraceback(
+            self,
+            exc_tuple=None,
+            filename=None,
+            tb_offset=None,
+            exception_only=False,
+            running_compiled_code=False,
+        ):
             self._record(exc_tuple)
 
         def showsyntaxerror(self, filename=None, running_compiled_code=False):
@@ -990,8 +1053,10 @@ def _ipython_classes() -> types.SimpleNamespace:
 
         def enable_matplotlib(self, gui=None):
             if gui not in (None, "auto", "inline", "agg"):
-                _note(f"matplotlib backend {gui!r} is not available in the grader; "
-                      "figures are shown inline")
+                _note(
+                    f"matplotlib backend {gui!r} is not available in the grader; "
+                    "figures are shown inline"
+                )
             if gui is not None:
                 gui = "inline"
             return super().enable_matplotlib(gui)
@@ -1016,7 +1081,7 @@ def _ipython_classes() -> types.SimpleNamespace:
             if _is_install(expanded):
                 _installs_disabled(f"!{expanded.strip()}")
                 return super().getoutput("true", split=split)
-            return super().getoutput(expanded, split=split)
+            return super().getoutput(cmd, split=split, depth=depth + 1)
 
     config = Config()
     config.HistoryManager.enabled = False
@@ -1057,11 +1122,14 @@ def _run_shell(cmd: str) -> int:
         return 127
     try:
         assert proc.stdout is not None
+        decoder = codecs.getincrementaldecoder("utf-8")("replace")
         while True:
             chunk = proc.stdout.read1(65536)
+            text = decoder.decode(chunk, final=not chunk)
+            if text:
+                sys.stdout.write(text)
             if not chunk:
                 break
-            sys.stdout.write(chunk.decode("utf-8", "replace"))
         code = proc.wait()
     finally:
         if proc.poll() is None:
@@ -1170,8 +1238,18 @@ class _Run:
         import getpass
 
         saved_sys = {
-            name: getattr(sys, name)
-            for name in ("stdin", "stdout", "stderr", "displayhook", "excepthook", "argv")
+            name: getattr(sys, name, _MISSING)
+            for name in (
+                "stdin",
+                "stdout",
+                "stderr",
+                "displayhook",
+                "excepthook",
+                "argv",
+                "ps1",
+                "ps2",
+                "ps3",
+            )
         }
         saved_path = list(sys.path)
         saved_main = sys.modules.get("__main__")
@@ -1191,7 +1269,7 @@ class _Run:
             builtins.input = _no_input
             getpass.getpass = _no_getpass
             sys.meta_path.insert(0, colab)
-            for name in [n for n in sys.modules if n == "google.colab" or n.startswith("google.colab.")]:
+            for name in [n for n in sys.modules if n.split(".")[:2] == ["google", "colab"]]:
                 del sys.modules[name]
             if self.timer is not None:
                 if threading.current_thread() is threading.main_thread():
@@ -1214,7 +1292,11 @@ class _Run:
             getpass.getpass = saved_getpass
             builtins.input = saved_input
             for name, value in saved_sys.items():
-                setattr(sys, name, value)
+                if value is _MISSING:
+                    with contextlib.suppress(AttributeError):
+                        delattr(sys, name)
+                else:
+                    setattr(sys, name, value)
             sys.path[:] = saved_path
             if saved_main is not None:
                 sys.modules["__main__"] = saved_main
@@ -1240,9 +1322,9 @@ class _Run:
             if timer is not None:
                 timer.arm(number)
             try:
-                result = shell.run_cell(
-                    source, store_history=True, cell_id=cell_id if isinstance(cell_id, str) else None
-                )
+                if not isinstance(cell_id, str):
+                    cell_id = None
+                result = shell.run_cell(source, store_history=True, cell_id=cell_id)
             finally:
                 if timer is not None:
                     timer.disarm()
@@ -1270,10 +1352,7 @@ class _Run:
 
     def _record_error(self, number: int, exc: BaseException, shell: Any) -> None:
         classes = _ipython_classes()
-        if isinstance(exc, CellTimeoutError):
-            ename = "CellTimeoutError"
-        else:
-            ename = type(exc).__name__
+        ename = type(exc).__name__
         evalue = _safe_str(exc)
         if isinstance(exc, classes.UsageError):
             text = f"UsageError: {evalue}"
@@ -1283,7 +1362,7 @@ class _Run:
         self.outputs.error(ename, evalue, text.splitlines())
 
 
-def _new_shell(run: _Run) -> Any:
+def _new_shell(run: _Run) -> tuple[Any, Any]:
     classes = _ipython_classes()
     base = classes.InteractiveShell
     previous = base._instance if base.initialized() else None
@@ -1298,10 +1377,10 @@ def _new_shell(run: _Run) -> Any:
 
     atexit.unregister(shell.atexit_operations)
     # display() and get_ipython() look for the singleton; point them at this shell.
-    for klass in classes.Shell.mro():
-        if "_instance" in vars(klass) or klass is classes.Shell:
-            if issubclass(klass, base):
-                klass._instance = shell
+    classes.Shell._instance = shell
+    base._instance = shell
+    for name in ("pip", "conda", "mamba", "micromamba", "uv"):
+        shell.register_magic_function(_install_magic(name), "line", name)
     orig_cache = shell.compile.cache
 
     def cache(transformed_code, number=0, raw_code=None):
@@ -1318,9 +1397,8 @@ def _release_shell(shell: Any, previous: Any) -> None:
     when the worker calls them), unless it displaced somebody else's shell."""
     classes = _ipython_classes()
     if previous is not None and not isinstance(previous, classes.Shell):
-        for klass in classes.Shell.mro():
-            if isinstance(klass, type) and issubclass(klass, classes.InteractiveShell):
-                klass._instance = previous if klass is classes.InteractiveShell else None
+        classes.Shell._instance = None
+        classes.InteractiveShell._instance = previous
 
 
 _UNDERSCORE = re.compile(r"_i{0,3}$|_i?\d+$|_{2,3}$")
@@ -1400,7 +1478,7 @@ def run_notebook(
                         continue
                     number += 1
                     outputs = run.run_cell(shell, number, cell.get("source", ""), cell.get("id"))
-                    out = _plain(cell)
+                    out = {k: _plain(v) for k, v in cell.items() if k != "outputs"}
                     out["execution_count"] = number
                     out["outputs"] = outputs
                     out.setdefault("metadata", {})
