@@ -14,7 +14,7 @@ __all__ = ["__version__", "check"]
 
 
 def check(assignment: str, path: str | None = None, **kwargs: Any) -> Any:
-    """Run an assignment's public tests from a notebook or a script (see ``grader.check``)."""
-    from .check import notebook_check  # noqa: PLC0415 - keeps ``import grader`` light
+    """Run an assignment's public tests from a notebook or a script (``grader.checking``)."""
+    from .checking import notebook_check  # noqa: PLC0415 - keeps ``import grader`` light
 
     return notebook_check(assignment, path, **kwargs)

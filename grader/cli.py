@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+
 import click
 
 from . import __version__
@@ -106,13 +107,14 @@ def run_command(submissions_dir: Path, assignments: tuple[str, ...], out: Path,
 @click.option("--course", "course_dir", type=click.Path(path_type=Path))
 def check_command(assignment: str, path: Path | None, course_dir: Path | None) -> None:
     """Run ASSIGNMENT's public tests on PATH (default: ./ASSIGNMENT.py or a notebook here)."""
-    from . import check  # noqa: PLC0415
+    from .checking import format_report  # noqa: PLC0415
+    from .checking import main as check_main  # noqa: PLC0415
 
     try:
-        report = check.main(assignment=assignment, path=path, course_dir=course_dir)
+        report = check_main(assignment=assignment, path=path, course_dir=course_dir)
     except GraderError as exc:
         _fail(exc)
-    click.echo(check.format_report(report))
+    click.echo(format_report(report))
     sys.exit(0 if report.passed else EXIT_FAILURES)
 
 
@@ -139,10 +141,10 @@ def validate_command(assignments: tuple[str, ...], no_sandbox: bool,
 @click.option("--course", "course_dir", type=click.Path(path_type=Path))
 def release_command(out: Path, course_dir: Path | None) -> None:
     """Write the student bundle (READMEs, stubs, public tests) to OUT."""
-    from . import release  # noqa: PLC0415
+    from .release import main as release_main  # noqa: PLC0415
 
     try:
-        written = release.main(out=out, course_dir=course_dir)
+        written = release_main(out=out, course_dir=course_dir)
     except GraderError as exc:
         _fail(exc)
     click.echo(f"wrote {len(written)} files to {out}")

@@ -83,8 +83,8 @@ class Engine:
         finally:
             run.close()
         status = "timeout" if run.timed_out else "graded"
-        if status == "graded" and (run.load is None and run.failure is not None
-                                   or run.load is not None and _nothing_loaded(run.load)):
+        if status == "graded" and ((run.load is None and run.failure is not None)
+                                   or (run.load is not None and _nothing_loaded(run.load))):
             status = "error"
         result = self._result(assignment, submission, job, status,  # type: ignore[arg-type]
                               _summary(run, config.names), started)

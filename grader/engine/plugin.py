@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 
 from ..errors import GradingAborted, StudentCodeError, SubmissionTimeout
-from ..results import TestResult
+from ..results import TestResult, TestStatus
 from .remote import AssignmentRun, RemoteException, SubmissionProxy
 
 MAX_MESSAGE = 3000
@@ -60,7 +60,7 @@ def assignment_of(item: pytest.Item) -> str:
     return Path(str(item.path)).parent.name
 
 
-def classify(exc: BaseException) -> tuple[str, str]:
+def classify(exc: BaseException) -> tuple[TestStatus, str]:
     """(status, message) for the exception that ended a test."""
     if isinstance(exc, SubmissionTimeout):
         return "timeout", str(exc)
@@ -175,12 +175,12 @@ class GradingPlugin:
         failure = next((exc for _, exc, _ in phases if exc is not None), None)
         if failure is None:
             fraction = self._credit.fraction
-            status = "passed" if fraction >= 1.0 else "failed"
+            status: TestStatus = "passed" if fraction >= 1.0 else "failed"
             return TestResult(name=item.name, score=round(max_score * fraction, 6),
                               max_score=max_score, status=status,
                               message=self._credit.message[:MAX_MESSAGE], duration=duration)
         status, message = classify(failure)
-        return TestResult(name=item.name, score=0.0, max_score=max_score, status=status,  # type: ignore[arg-type]
+        return TestResult(name=item.name, score=0.0, max_score=max_score, status=status,
                           message=message[:MAX_MESSAGE], duration=duration)
 
     # -- fixtures --------------------------------------------------------------------------

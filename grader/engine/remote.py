@@ -22,7 +22,7 @@ from .host import Child, ExitInfo, WorkerHost
 MAX_RESTARTS = 3
 
 
-class RemoteException(Exception):  # noqa: N818 - the name says where it was raised
+class RemoteException(Exception):
     """An exception raised by the student's code, carried back as data."""
 
     remote_type: str = "Exception"

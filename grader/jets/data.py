@@ -99,9 +99,7 @@ def load_jets(
     return X, y
 
 
-def split_jets(
-    X: Any, y: Any
-) -> tuple[Any, Any, Any, Any]:
+def split_jets(X: Any, y: Any) -> tuple[Any, Any, Any, Any]:
     """The usual split of this data set: 80/20, ``random_state=42``.
 
     Returns ``X_train, X_test, y_train, y_test`` exactly as

@@ -24,9 +24,7 @@ def accuracy(y_true: Any, scores: Any) -> float:
     return float(np.mean(np.argmax(scores, axis=1) == y_true))
 
 
-def auc_per_class(
-    y_true: Any, scores: Any, labels: Sequence[str] = LABELS
-) -> dict[str, float]:
+def auc_per_class(y_true: Any, scores: Any, labels: Sequence[str] = LABELS) -> dict[str, float]:
     """One-vs-rest ROC AUC of each class: that class against the four others.
 
     Scores need not be probabilities (logits rank the same). A class absent from
@@ -130,8 +128,9 @@ def make_artifacts(
         "roc": roc_curves(y_true, scores, labels),
         "confusion": {
             "labels": list(labels),
-            "matrix": [[round(float(v), 6) for v in row] for row in confusion(
-                y_true, scores, len(labels))],
+            "matrix": [
+                [round(float(v), 6) for v in row] for row in confusion(y_true, scores, len(labels))
+            ],
         },
     }
     if history is not None:

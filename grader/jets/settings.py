@@ -97,9 +97,7 @@ def load_settings(path: str | os.PathLike[str]) -> JetSettings:
     data = doc.get("data", {})
     train_seconds = _number(budget.get("train_seconds", 300.0), f"{path}: [budget] train_seconds")
     n_samples = int(_number(data.get("n_samples", 0), f"{path}: [data] n_samples"))
-    fraction = _number(
-        data.get("validation_fraction", 0.1), f"{path}: [data] validation_fraction"
-    )
+    fraction = _number(data.get("validation_fraction", 0.1), f"{path}: [data] validation_fraction")
     if not 0.0 < fraction < 0.5:
         raise ConfigError(f"{path}: [data] validation_fraction must lie in (0, 0.5)")
     return JetSettings(

@@ -54,7 +54,7 @@ def _set_limits(limits: dict[str, Any]) -> None:
             return
         _, hard = resource.getrlimit(kind)
         soft = value if hard == resource.RLIM_INFINITY else min(value, hard)
-        resource.setrlimit(kind, (soft, hard if hard == resource.RLIM_INFINITY else hard))
+        resource.setrlimit(kind, (soft, hard))
 
     limit(resource.RLIMIT_CPU, limits.get("cpu_seconds"))
     memory_mb = limits.get("memory_mb") or 0
@@ -81,6 +81,7 @@ class Zygote:
             except (wire.ChannelClosed, ConnectionError, OSError):
                 return
             op = message.get("op")
+            reply: dict[str, Any]
             if op == "spawn":
                 reply = {"pid": self.spawn(message, blobs, fds)}
             elif op == "finish":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import random
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -40,4 +41,4 @@ def load_keras_model(path: str) -> Any:
     return keras.saving.load_model(path, safe_mode=True, compile=False)
 
 
-BUILTINS = {"seed_everything": seed_everything, "load_keras_model": load_keras_model}
+BUILTINS: dict[str, Callable[..., Any]] = {"seed_everything": seed_everything, "load_keras_model": load_keras_model}

@@ -105,14 +105,22 @@ def preload() -> None:
     """Import IPython and nbformat and compile the notebook schema, once per process.
 
     For a zygote that forks one worker per submission: after this, :func:`run_notebook` pays
-    only for its own notebook.
+    only for its own notebook.  Call it after importing ``matplotlib.pyplot``, if the zygote
+    does, so that the inline backend is imported too.
     """
     nbformat = _nbformat()
     nbformat.validator.get_validator(version=4, version_minor=nbformat.current_nbformat_minor)
     _ipython_classes()
-    for name in _LAZY_IMPORTS:  # what the first shell and first cell would import
+    names = list(_LAZY_IMPORTS)  # what the first shell and the first cell would import
+    if "matplotlib" in sys.modules:  # then every run switches to the inline backend
+        names += ["matplotlib_inline.backend_inline", "IPython.core.pylabtools"]
+    for name in names:
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
+    registry = sys.modules.get("matplotlib.backends.registry")
+    if registry is not None:  # "inline" is found by scanning entry points: do that once here
+        with contextlib.suppress(Exception):
+            registry.backend_registry.is_valid_backend("inline")
 
 
 _LAZY_IMPORTS = (
@@ -729,6 +737,8 @@ def _format_frames(tb: types.TracebackType | None, places: _Places) -> list[str]
 
 
 def _exception_only(exc: BaseException, places: _Places) -> list[str]:
+    if isinstance(exc, CellTimeoutError):
+        return [f"CellTimeoutError: {_safe_str(exc)}"]
     try:
         text = "".join(traceback.format_exception_only(type(exc), exc))
     except Exception:
@@ -998,6 +1008,7 @@ def _ipython_classes() -> types.SimpleNamespace:
         def __init__(self, *args, **kwargs):
             self._grader_outputs = kwargs.pop("grader_outputs")
             self._grader_shown: list[BaseException] = []
+            self._grader_exit_code: int | None = None
             super().__init__(*args, **kwargs)
 
         # -- quieter, cheaper set-up --------------------------------------------------------
@@ -1057,9 +1068,8 @@ def _ipython_classes() -> types.SimpleNamespace:
                     f"matplotlib backend {gui!r} is not available in the grader; "
                     "figures are shown inline"
                 )
-            if gui is not None:
-                gui = "inline"
-            return super().enable_matplotlib(gui)
+            _use_inline(self)
+            return "inline", INLINE_BACKEND
 
         def ask_exit(self):
             _note("exit() does not stop the grader; the remaining cells still ran")
@@ -1069,9 +1079,9 @@ def _ipython_classes() -> types.SimpleNamespace:
             cmd = self.var_expand(cmd, depth=1)
             if _is_install(cmd):
                 _installs_disabled(f"!{cmd.strip()}")
-                self.user_ns["_exit_code"] = 0
+                self.user_ns["_exit_code"] = self._grader_exit_code = 0
                 return
-            self.user_ns["_exit_code"] = _run_shell(cmd)
+            self.user_ns["_exit_code"] = self._grader_exit_code = _run_shell(cmd)
 
         system = system_piped
         system_raw = system_piped
@@ -1146,26 +1156,40 @@ def _run_shell(cmd: str) -> int:
 
 def _prepare_matplotlib(shell: Any, env: dict[str, str | None]) -> None:
     """Inline figures, as in Jupyter, without importing matplotlib for notebooks that never
-    plot: if it is not imported yet, ``MPLBACKEND`` picks the inline backend when it is."""
+    plot: if it is not imported yet, ``MPLBACKEND`` picks the inline backend when it is (and
+    the backend module then configures the shell itself)."""
     if "matplotlib" not in sys.modules:
         env["MPLBACKEND"] = INLINE_BACKEND
         return
     try:
-        if "matplotlib_inline.backend_inline" in sys.modules:
-            inline = sys.modules["matplotlib_inline.backend_inline"]
-            with contextlib.suppress(AttributeError):
-                del inline.configure_inline_support.current_backend
-            inline.show._to_draw = []
-            inline.show._draw_called = False
-            if "matplotlib.pyplot" in sys.modules:
-                sys.modules["matplotlib.pyplot"].close("all")
-            shell.enable_matplotlib("inline")
-        else:
-            import matplotlib
-
-            matplotlib.use(INLINE_BACKEND)
+        _use_inline(shell)
     except Exception as exc:  # plotting trouble must not stop the run
         _note(f"inline figures could not be set up ({type(exc).__name__}: {exc})")
+
+
+def _use_inline(shell: Any) -> None:
+    """Switch matplotlib to the inline backend for ``shell``.
+
+    Does what ``InteractiveShell.enable_matplotlib("inline")`` does, minus the backend-name
+    resolution that scans every installed package's entry points (tens of milliseconds).
+    """
+    import matplotlib
+    from matplotlib_inline import backend_inline
+
+    # A previous run in this process left the inline backend configured for its own shell.
+    with contextlib.suppress(AttributeError):
+        del backend_inline.configure_inline_support.current_backend
+    backend_inline.show._to_draw = []
+    backend_inline.show._draw_called = False
+    if "matplotlib.pyplot" in sys.modules:
+        from IPython.core.pylabtools import activate_matplotlib
+
+        sys.modules["matplotlib.pyplot"].close("all")
+        activate_matplotlib(INLINE_BACKEND)
+    else:  # pyplot, when imported, loads the backend named here
+        matplotlib.interactive(True)
+        matplotlib.rcParams["backend"] = INLINE_BACKEND
+    backend_inline.configure_inline_support(shell, INLINE_BACKEND)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1260,6 +1284,7 @@ class _Run:
         old_handler = None
         old_timer = (0.0, 0.0)
         timer_installed = False
+        exit_filter = None
         try:
             os.chdir(self.folder)
             if self.folder not in sys.path:
@@ -1269,6 +1294,9 @@ class _Run:
             builtins.input = _no_input
             getpass.getpass = _no_getpass
             sys.meta_path.insert(0, colab)
+            # IPython warns "To exit: use 'exit', ..." after sys.exit(): noise in a notebook.
+            warnings.filterwarnings("ignore", message="To exit: use", category=UserWarning)
+            exit_filter = warnings.filters[0]
             for name in [n for n in sys.modules if n.split(".")[:2] == ["google", "colab"]]:
                 del sys.modules[name]
             if self.timer is not None:
@@ -1289,6 +1317,9 @@ class _Run:
                 if old_timer[0] > 0:
                     signal.setitimer(signal.ITIMER_REAL, old_timer[0], old_timer[1])
             colab.remove()
+            if exit_filter in warnings.filters:
+                warnings.filters.remove(exit_filter)
+                getattr(warnings, "_filters_mutated", lambda: None)()
             getpass.getpass = saved_getpass
             builtins.input = saved_input
             for name, value in saved_sys.items():
@@ -1411,9 +1442,11 @@ def _strip_ipython_names(shell: Any) -> dict:
     for key in list(ns):
         if key in hidden and ns[key] is hidden[key] and key not in ("__name__", "__builtins__"):
             del ns[key]
-    for key in ("__builtin__",):
-        if ns.get(key) is builtins:
-            del ns[key]
+    if ns.get("__builtin__") is builtins:
+        del ns["__builtin__"]
+    code = getattr(shell, "_grader_exit_code", None)
+    if code is not None and ns.get("_exit_code") is code:
+        del ns["_exit_code"]
     out_cache = getattr(shell.history_manager, "output_hist", {})
     inputs = getattr(shell.history_manager, "input_hist_raw", [])
     hm = shell.history_manager

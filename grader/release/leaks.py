@@ -1,0 +1,97 @@
+"""Proof that a bundle holds nothing of ``reference/``: paths, files, or lines.
+
+A line of a reference file (solution, hidden suite, mutant) is *distinctive* when it is
+longer than ``MIN_LENGTH`` characters once stripped and does not also occur in
+``assignments/`` (a stub's signature or docstring is shared on purpose). A bundle leaks
+when one of its files contains a distinctive line anywhere, also inside a notebook's JSON
+(its sources, outputs and metadata are decoded first, so escaping hides nothing), or is a
+byte-for-byte copy of a reference file, or sits under a ``reference`` folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+MIN_LENGTH = 30
+
+
+@dataclass(frozen=True)
+class Leak:
+    path: str
+    """The bundle file, relative to the bundle."""
+    what: str
+    """What leaked, and from which reference file."""
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.what}"
+
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8", errors="replace").splitlines()
+
+
+def _files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+
+
+def distinctive_lines(reference_dir: Path, assignments_dir: Path) -> dict[str, str]:
+    """Every distinctive line of ``reference_dir/**/*.py``, mapped to where it comes from."""
+    public = {line.strip() for path in _files(assignments_dir)
+              for line in searchable_text(path).splitlines()}
+    found: dict[str, str] = {}
+    for path in sorted(reference_dir.rglob("*.py")):
+        for number, line in enumerate(_lines(path), 1):
+            text = line.strip()
+            if len(text) > MIN_LENGTH and text not in public:
+                found.setdefault(text, f"{path.relative_to(reference_dir.parent)}:{number}")
+    return found
+
+
+def _strings(node: Any) -> list[str]:
+    """Every string in decoded JSON; a list of strings also joined, as notebooks split lines."""
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        return [s for key, value in node.items() for s in (key, *_strings(value))]
+    if isinstance(node, list):
+        parts = [s for item in node for s in _strings(item)]
+        if node and all(isinstance(item, str) for item in node):
+            parts.append("".join(node))
+        return parts
+    return []
+
+
+def searchable_text(path: Path) -> str:
+    """The file's text, and for JSON files (notebooks) every decoded string too."""
+    text = path.read_bytes().decode("utf-8", errors="replace")
+    if path.suffix in (".ipynb", ".json"):
+        try:
+            text += "\n" + "\n".join(_strings(json.loads(text)))
+        except ValueError:
+            pass
+    return text
+
+
+def find_leaks(bundle: Path, reference_dir: Path, assignments_dir: Path) -> list[Leak]:
+    """Everything of ``reference_dir`` that ``bundle`` gives away; empty when nothing."""
+    if not reference_dir.is_dir():
+        return []
+    lines = distinctive_lines(reference_dir, assignments_dir)
+    digests = {hashlib.sha256(p.read_bytes()).hexdigest(): p for p in _files(reference_dir)}
+    leaks: list[Leak] = []
+    for path in _files(bundle):
+        relative = path.relative_to(bundle)
+        if "reference" in relative.parts[:-1]:
+            leaks.append(Leak(str(relative), "sits under a reference/ folder"))
+        source = digests.get(hashlib.sha256(path.read_bytes()).hexdigest())
+        if source is not None and path.stat().st_size > 0:
+            leaks.append(Leak(str(relative), f"is a copy of {source}"))
+        text = searchable_text(path)
+        for line, origin in lines.items():
+            if line in text:
+                leaks.append(Leak(str(relative), f"contains line {origin}: {line[:80]}"))
+    return leaks
