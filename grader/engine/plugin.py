@@ -111,7 +111,7 @@ class GradingPlugin:
             value = float(marker.args[0]) if marker and marker.args else 1.0
             if marker and marker.kwargs.get("shared"):
                 value /= counts[(str(item.path), getattr(item, "originalname", item.name))]
-            self.points[item.nodeid] = round(value, 6)
+            self.points[item.nodeid] = value
             self.groups.setdefault(assignment_of(item), []).append(item)
 
     def max_scores(self, assignment: str) -> list[tuple[str, float]]:
@@ -176,7 +176,7 @@ class GradingPlugin:
         if failure is None:
             fraction = self._credit.fraction
             status: TestStatus = "passed" if fraction >= 1.0 else "failed"
-            return TestResult(name=item.name, score=round(max_score * fraction, 6),
+            return TestResult(name=item.name, score=max_score * fraction,
                               max_score=max_score, status=status,
                               message=self._credit.message[:MAX_MESSAGE], duration=duration)
         status, message = classify(failure)

@@ -1,8 +1,9 @@
 """Proof that a bundle holds nothing of ``reference/``: paths, files, or lines.
 
 A line of a reference file (solution, hidden suite, mutant) is *distinctive* when it is
-longer than ``MIN_LENGTH`` characters once stripped and does not also occur in
-``assignments/`` (a stub's signature or docstring is shared on purpose). A bundle leaks
+longer than ``MIN_LENGTH`` characters once stripped, is not boilerplate any module may
+share (an import, an ``except (TypeError, ValueError):``), and does not also occur in ``assignments/`` (a stub's signature or
+docstring is shared on purpose). A bundle leaks
 when one of its files contains a distinctive line anywhere, also inside a notebook's JSON
 (its sources, outputs and metadata are decoded first, so escaping hides nothing), or is a
 byte-for-byte copy of a reference file, or sits under a ``reference`` folder.
@@ -12,11 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 MIN_LENGTH = 30
+_TRIVIAL = re.compile(r"(?:import\s|from\s+\S+\s+import\s|except\b[^:]*:$)")
 
 
 @dataclass(frozen=True)
@@ -38,15 +41,19 @@ def _files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
 
 
+def trivial(line: str) -> bool:
+    """Boilerplate any Python file may share: imports, ``except`` clauses, no-word lines."""
+    return bool(_TRIVIAL.match(line)) or not any(ch.isalnum() for ch in line)
+
+
 def distinctive_lines(reference_dir: Path, assignments_dir: Path) -> dict[str, str]:
     """Every distinctive line of ``reference_dir/**/*.py``, mapped to where it comes from."""
-    public = {line.strip() for path in _files(assignments_dir)
-              for line in searchable_text(path).splitlines()}
+    public = "\n".join(searchable_text(path) for path in _files(assignments_dir))
     found: dict[str, str] = {}
     for path in sorted(reference_dir.rglob("*.py")):
         for number, line in enumerate(_lines(path), 1):
             text = line.strip()
-            if len(text) > MIN_LENGTH and text not in public:
+            if len(text) > MIN_LENGTH and not trivial(text) and text not in public:
                 found.setdefault(text, f"{path.relative_to(reference_dir.parent)}:{number}")
     return found
 

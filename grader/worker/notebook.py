@@ -207,8 +207,12 @@ def _load_notebook(path: str) -> Any:
     except Exception as exc:  # NBFormatError, missing/odd "nbformat" field, ...
         raise NotebookError(f"{name} is JSON but not a Jupyter notebook ({exc}); {redo}") from None
     major = nb.get("nbformat")
+    if not isinstance(major, int) or isinstance(major, bool):
+        raise NotebookError(
+            f'{name} is JSON but not a Jupyter notebook (it has no "nbformat" version); {redo}'
+        )
     if major != 4:
-        if isinstance(major, int) and major < 4:
+        if major < 4:
             raise NotebookError(
                 f"{name} is saved in notebook format v{major}; open it in a current Jupyter and "
                 "save it again (that writes format v4)"
@@ -657,6 +661,20 @@ class _Places:
             dict.fromkeys(os.path.join(f, "") for f in (folder, os.path.realpath(folder)))
         )
         self.cells: dict[str, int] = {}
+        self.raw: dict[str, list[str]] = {}  # a cell's own lines, where %magic lines differ
+
+    def add_cell(self, filename: str, number: int, raw: str | None, code: str) -> None:
+        self.cells[filename] = number
+        if raw is not None and raw != code:
+            raw_lines = raw.splitlines()
+            if len(raw_lines) == len(code.splitlines()):
+                self.raw[filename] = raw_lines
+
+    def source_line(self, filename: str, lineno: int, frame_globals: Any) -> str:
+        raw = self.raw.get(filename)
+        if raw is not None and 0 < lineno <= len(raw):
+            return raw[lineno - 1].strip()
+        return linecache.getline(filename, lineno, frame_globals).strip()
 
     def label(self, filename: str, lineno: int | None) -> str | None:
         line = f", line {lineno}" if lineno else ""
@@ -728,7 +746,7 @@ def _format_frames(tb: types.TracebackType | None, places: _Places) -> list[str]
         flush_others()
         last_key = key
         lines.append(f"  {label}, in {frame.f_code.co_name}")
-        source = linecache.getline(filename, lineno, frame.f_globals).strip()
+        source = places.source_line(filename, lineno, frame.f_globals)
         if source:
             lines.append(f"    {source}")
     flush_repeats()
@@ -1416,7 +1434,7 @@ def _new_shell(run: _Run) -> tuple[Any, Any]:
 
     def cache(transformed_code, number=0, raw_code=None):
         name = orig_cache(transformed_code, number, raw_code)
-        run.places.cells[name] = run.outputs.cell
+        run.places.add_cell(name, run.outputs.cell, raw_code, transformed_code)
         return name
 
     shell.compile.cache = cache

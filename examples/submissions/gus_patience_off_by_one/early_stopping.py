@@ -7,6 +7,10 @@ class EarlyStopping:
     def __init__(self, patience=5, min_delta=0.0, mode="min", restore_best=True):
         if mode not in ("min", "max"):
             raise ValueError("mode must be 'min' or 'max'")
+        if isinstance(patience, bool) or not isinstance(patience, int) or patience < 0:
+            raise ValueError("patience must be a non-negative integer")
+        if min_delta < 0:
+            raise ValueError("min_delta must be non-negative")
         self.patience = patience
         self.min_delta = abs(min_delta)
         self.mode = mode
