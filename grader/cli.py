@@ -52,6 +52,19 @@ def main() -> None:
     """
 
 
+def _deadlines() -> dict | None:
+    """The course's late rules, when a course is at hand, for pages redrawn from the db."""
+    from .course import Course  # noqa: PLC0415
+    from .errors import ConfigError  # noqa: PLC0415
+    from .grade import deadlines  # noqa: PLC0415
+
+    try:
+        course = Course.find()
+    except ConfigError:
+        return None
+    return deadlines(course, course.names())
+
+
 @main.command("run")
 @click.argument("submissions_dir", type=click.Path(path_type=Path))
 @click.option("--assignment", "-a", "assignments", multiple=True,
@@ -159,7 +172,7 @@ def report_command(db: str, out: Path) -> None:
     from . import report  # noqa: PLC0415
 
     try:
-        written = report.main(db=db, out=out)
+        written = report.main(db=db, out=out, deadlines=_deadlines())
     except GraderError as exc:
         _fail(exc)
     click.echo(f"wrote {len(written)} pages to {out}")
@@ -176,7 +189,7 @@ def export_command(fmt: str, db: str, out: Path) -> None:
     from . import export  # noqa: PLC0415
 
     try:
-        written = export.main(fmt=fmt, db=db, out=out)
+        written = export.main(fmt=fmt, db=db, out=out, deadlines=_deadlines())
     except GraderError as exc:
         _fail(exc)
     click.echo(f"wrote {len(written)} files to {out}")

@@ -98,6 +98,11 @@ def main(
         fresh: dict[str, StudentResult] = {}
         done = 0
         for student in students:
+            if gradebook is not None and kept[student.student]:
+                # Re-record cache hits: the latest recorded submission is the one that counts.
+                for assignment in kept[student.student].values():
+                    gradebook.record(student.student, assignment,
+                                     submitted_at=_submitted_at(student), run_id=run_id)
             if not todo[student.student]:
                 done += 1
                 result = _merge(student, names, kept[student.student], None)
@@ -192,15 +197,21 @@ def _write_outputs(run: GradeRun, json_path: Path | None, junit_path: Path | Non
         junit_path.write_text(to_junit(run.students))
         written.append(junit_path)
     if out is not None:
+        from ..report import main as redraw  # noqa: PLC0415
         from ..report import render_student, render_summary  # noqa: PLC0415
 
-        students = run.students
         if gradebook is not None:
-            deadlines = {n: (course.config(n).late.deadline, course.config(n).late.penalty_per_day)
-                         for n in names}
-            students = gradebook.students(deadlines)
-        out.mkdir(parents=True, exist_ok=True)
-        for student in students:
-            written.append(render_student(student, out))
-        written.append(render_summary(students, out, grading_seconds=run.seconds))
+            # One student at a time from the gradebook, late penalties and overrides applied.
+            written += redraw(db=gradebook.url, out=out, deadlines=deadlines(course, names))
+        else:
+            out.mkdir(parents=True, exist_ok=True)
+            for student in run.students:
+                written.append(render_student(student, out))
+            written.append(render_summary(run.students, out, grading_seconds=run.seconds))
     return written
+
+
+def deadlines(course: Course, names: list[str]) -> dict[str, tuple[Any, float]]:
+    """assignment -> (deadline, penalty per day), as the gradebook applies them."""
+    return {n: (course.config(n).late.deadline, course.config(n).late.penalty_per_day)
+            for n in names}

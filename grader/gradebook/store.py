@@ -85,9 +85,8 @@ class Gradebook:
             except BaseException:
                 self._engine.dispose()
                 raise
-        self._insert = (
-            postgresql.insert if self._engine.dialect.name == "postgresql" else (sqlite.insert)
-        )
+        postgres = self._engine.dialect.name == "postgresql"
+        self._insert = postgresql.insert if postgres else sqlite.insert
 
     def __repr__(self) -> str:
         return f"Gradebook({safe_url(self.url)!r})"
@@ -217,6 +216,7 @@ class Gradebook:
         """Set the score of ``student``'s ``assignment`` by hand, whatever later regrades say.
 
         Kept apart from results, so it survives regrading; replaces an earlier override.
+        It shows once the assignment has a result: an override alone is not a grade.
 
         Raises:
             ValueError: a score that is not a finite number, or an empty reason.

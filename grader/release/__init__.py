@@ -11,8 +11,10 @@ OUT holds everything a student needs to work and to run ``grade check`` offline:
                                        other file the instructor put there
 
 The bundle is built next to OUT and moved into place only after ``find_leaks`` found no
-path, file or distinctive line of ``reference/`` in it: a solution pasted into a stub by
-mistake stops the release instead of reaching the students.
+path, file or distinctive line of ``reference/`` in it: a reference file copied into
+``assignments/`` by mistake, or reference code in the grader package, stops the release
+instead of reaching the students. (A stub that *is* a solution passes this test, since the
+stub is public by definition; ``grade validate`` catches it: a stub must score about zero.)
 """
 
 from __future__ import annotations

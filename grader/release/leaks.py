@@ -2,8 +2,9 @@
 
 A line of a reference file (solution, hidden suite, mutant) is *distinctive* when it is
 longer than ``MIN_LENGTH`` characters once stripped, is not boilerplate any module may
-share (an import, an ``except (TypeError, ValueError):``), and does not also occur in ``assignments/`` (a stub's signature or
-docstring is shared on purpose). A bundle leaks
+share (an import, an ``except (TypeError, ValueError):``), and does not also occur in
+``assignments/`` as released (a stub's signature or docstring is shared on purpose; a
+notebook's outputs and metadata are not released, so they do not count). A bundle leaks
 when one of its files contains a distinctive line anywhere, also inside a notebook's JSON
 (its sources, outputs and metadata are decoded first, so escaping hides nothing), or is a
 byte-for-byte copy of a reference file, or sits under a ``reference`` folder.
@@ -48,7 +49,7 @@ def trivial(line: str) -> bool:
 
 def distinctive_lines(reference_dir: Path, assignments_dir: Path) -> dict[str, str]:
     """Every distinctive line of ``reference_dir/**/*.py``, mapped to where it comes from."""
-    public = "\n".join(searchable_text(path) for path in _files(assignments_dir))
+    public = "\n".join(published_text(path) for path in _files(assignments_dir))
     found: dict[str, str] = {}
     for path in sorted(reference_dir.rglob("*.py")):
         for number, line in enumerate(_lines(path), 1):
@@ -83,6 +84,23 @@ def searchable_text(path: Path) -> str:
     return text
 
 
+def published_text(path: Path) -> str:
+    """What a file of ``assignments/`` publishes: a notebook's cell sources, else the text.
+
+    A stub notebook's outputs and metadata are stripped on release, so they do not make a
+    line public: a solution's line that shows up there still counts as distinctive.
+    """
+    text = path.read_bytes().decode("utf-8", errors="replace")
+    if path.suffix != ".ipynb":
+        return text
+    try:
+        cells = json.loads(text).get("cells", [])
+    except (ValueError, AttributeError):
+        return text
+    return "\n".join("".join(c["source"]) if isinstance(c.get("source"), list)
+                     else str(c.get("source", "")) for c in cells if isinstance(c, dict))
+
+
 def find_leaks(bundle: Path, reference_dir: Path, assignments_dir: Path) -> list[Leak]:
     """Everything of ``reference_dir`` that ``bundle`` gives away; empty when nothing."""
     if not reference_dir.is_dir():
@@ -96,7 +114,8 @@ def find_leaks(bundle: Path, reference_dir: Path, assignments_dir: Path) -> list
             leaks.append(Leak(str(relative), "sits under a reference/ folder"))
         source = digests.get(hashlib.sha256(path.read_bytes()).hexdigest())
         if source is not None and path.stat().st_size > 0:
-            leaks.append(Leak(str(relative), f"is a copy of {source}"))
+            leaks.append(Leak(str(relative),
+                              f"is a copy of {source.relative_to(reference_dir.parent)}"))
         text = searchable_text(path)
         for line, origin in lines.items():
             if line in text:

@@ -113,7 +113,8 @@ def pyproject(package: Path) -> str:
         'include = ["grader", "grader.*"]',
         "",
         "[tool.setuptools.package-data]",
-        *(f"{json.dumps(name)} = {_toml_list(files)}" for name, files in sorted(package_data(package).items())),
+        *(f"{json.dumps(name)} = {_toml_list(files)}"
+          for name, files in sorted(package_data(package).items())),
     ]
     return "\n".join(lines) + "\n"
 

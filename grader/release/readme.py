@@ -22,8 +22,8 @@ Each folder under `assignments/` holds one assignment:
 {rows}
 
 In each folder, `README.md` is the task (read it first: it says exactly what the functions
-take and return), `{first}.py` and `{first}.ipynb`-style stubs are where you write your code
-(a script or a notebook, whichever you prefer), `test_public.py` holds the public checks, and
+take and return), `<name>.py` and `<name>.ipynb` are stubs to write your code in (a script
+or a notebook, whichever you prefer), `test_public.py` holds the public checks, and
 `assignment.toml` the time and memory limits your code runs under.
 
 ## Install the checks (once)
@@ -48,7 +48,7 @@ From a terminal, in the assignment's folder:
 
 ```bash
 cd assignments/{first}
-grade check {first}                  # checks ./{first_file} (or the one notebook that defines the names)
+grade check {first}                  # checks ./{first_file}, else the notebook defining it
 grade check {first} my_attempt.py    # any script: it is checked as {first_file}
 grade check {first} {first}.ipynb    # a notebook: it runs top to bottom first
 ```

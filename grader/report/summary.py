@@ -41,6 +41,15 @@ class Problem:
     tests: list[str]
     detail: str
 
+    SHOWN_TESTS = 5
+
+    @property
+    def tests_text(self) -> str:
+        """The affected tests, the first few by name: the student's page has the rest."""
+        shown = ", ".join(self.tests[: self.SHOWN_TESTS])
+        hidden = len(self.tests) - self.SHOWN_TESTS
+        return f"{shown} and {hidden} more" if hidden > 0 else shown
+
 
 @dataclass
 class TestRate:
@@ -82,6 +91,8 @@ class ClassSummary:
             self.max_scores[result.assignment] = max(
                 self.max_scores.get(result.assignment, 0.0), result.max_score
             )
+            if result.status == "missing":
+                continue  # nothing was handed in: no test ran, no code failed
             for test in result.tests:
                 rate = self.tests.setdefault(
                     (result.assignment, test.name), TestRate(result.assignment, test.name)

@@ -18,7 +18,11 @@ this module only redirects where their results go:
 Everything the run changes in the process (``sys.std*``, ``sys.argv``, ``sys.path``, the
 working directory, ``builtins.input``, environment variables, the ``SIGALRM`` handler,
 ``sys.modules['__main__']``) is put back when :func:`run_notebook` returns; what student code
-imported or created stays, the namespace first of all.  Not thread-safe: one run at a time.
+imported or created stays, the namespace first of all.  Three things stay on purpose, because
+the worker goes on calling the notebook's functions: the shell remains IPython's singleton (so
+``display()`` inside those functions works), the matplotlib backend stays inline, and warnings
+from the cells keep saying "Cell N, line L" (:func:`format_traceback` does the same for
+errors).  Not thread-safe: one run at a time.
 
 This module runs beside untrusted code, so it imports nothing from the rest of ``grader``;
 IPython and nbformat are imported on first use (call :func:`preload` in a zygote to pay that
@@ -57,6 +61,7 @@ __all__ = [
     "CellTimeoutError",
     "NotebookError",
     "NotebookRun",
+    "format_traceback",
     "preload",
     "run_notebook",
 ]
@@ -71,6 +76,15 @@ _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)
 _MAX_TRACEBACK_LINES = 120
 _MAX_ERROR_TEXT = 8_000
 _MISSING = object()
+
+# Environment while a notebook runs: pip run from code fails at once instead of retrying the
+# network, and a forgotten breakpoint() does not wait for a debugger command.
+_RUN_ENV = {
+    "PIP_NO_INDEX": "1",
+    "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+    "PIP_NO_INPUT": "1",
+    "PYTHONBREAKPOINT": "0",
+}
 
 
 class NotebookError(Exception):
@@ -315,22 +329,32 @@ def _collapse(segment: str) -> str:
 
 
 class _StreamBuf:
-    """One stream output (stdout or stderr) being written, with progress bars collapsed."""
+    """One stream output (stdout or stderr) being written, with progress bars collapsed.
 
-    __slots__ = ("done", "done_bytes", "name", "pending")
+    Finished lines go to ``done``; the unfinished last line stays in ``pending`` (as chunks,
+    so a long line written piece by piece costs no quadratic copying).
+    """
+
+    __slots__ = ("done", "done_bytes", "name", "pending", "pending_bytes", "pending_cr")
 
     def __init__(self, name: str) -> None:
         self.name = name
         self.done: list[str] = []
         self.done_bytes = 0
-        self.pending = ""
+        self.pending: list[str] = []
+        self.pending_bytes = 0
+        self.pending_cr = False  # the unfinished line ended with "\r"
 
     @property
     def size(self) -> int:
-        return self.done_bytes + _nbytes(self.pending)
+        return self.done_bytes + self.pending_bytes
 
     def feed(self, text: str) -> None:
-        text = self.pending + text
+        if not self.pending_cr and not any(ch in text for ch in "\n\r\b"):
+            self.pending.append(text)
+            self.pending_bytes += _nbytes(text)
+            return
+        text = "".join(self.pending) + ("\r" if self.pending_cr else "") + text
         if "\r" in text:
             text = re.sub(r"\r+\n", "\n", text)
         lines = text.split("\n")
@@ -339,17 +363,19 @@ class _StreamBuf:
             self.done.append(line)
             self.done_bytes += _nbytes(line)
         last = lines[-1]
-        trailing_cr = last.endswith("\r")
+        self.pending_cr = last.endswith("\r")
         last = _collapse(last.rstrip("\r"))
-        self.pending = last + "\r" if trailing_cr else last
+        self.pending = [last] if last else []
+        self.pending_bytes = _nbytes(last)
 
     def text(self) -> str:
-        return "".join(self.done) + _collapse(self.pending)
+        return "".join(self.done) + _collapse("".join(self.pending))
 
     def cut(self, nbytes: int) -> None:
         data = self.text().encode("utf-8", "replace")[: max(nbytes, 0)]
         kept = data.decode("utf-8", "ignore")
-        self.done, self.done_bytes, self.pending = [kept], _nbytes(kept), ""
+        self.done, self.done_bytes = [kept], _nbytes(kept)
+        self.pending, self.pending_bytes, self.pending_cr = [], 0, False
 
 
 def _is_json_mime(mime: str) -> bool:
@@ -407,6 +433,7 @@ class _Outputs:
         self.notes = notes
         self.used = 0
         self.truncated = False
+        self.truncated_in = 0  # the cell where the limit was reached
         self.cell = 0
         self.items: list[Any] = []  # dicts and _StreamBufs
         self.sizes: dict[int, int] = {}  # id(dict output) -> bytes counted
@@ -453,8 +480,11 @@ class _Outputs:
                 return
             self._clear_if_pending()
             if self.truncated:
-                self.dropped = True
+                self.dropped = self.dropped or self.cell != self.truncated_in
                 return
+            room = self.limit - self.used
+            if len(text) > 4 * room + 4096:  # cannot fit: do not copy megabytes around
+                text = text[: 4 * room + 4096]
             text = _strip_ansi(text)
             last = self.items[-1] if self.items else None
             if not (isinstance(last, _StreamBuf) and last.name == name):
@@ -524,7 +554,7 @@ class _Outputs:
     def _add(self, out: dict) -> bool:
         self._clear_if_pending()
         if self.truncated:
-            self.dropped = True
+            self.dropped = self.dropped or self.cell != self.truncated_in
             return False
         size = _bundle_size(out["data"])
         room = self.limit - self.used
@@ -560,7 +590,7 @@ class _Outputs:
     def _truncate(self) -> None:
         if self.truncated:
             return
-        self.truncated = True
+        self.truncated, self.truncated_in = True, self.cell
         self.items.append(
             _stream(
                 "stderr",
@@ -585,8 +615,7 @@ class _Outputs:
             else:
                 self.used -= self.sizes.pop(id(item), 0)
                 for outs in self.display_ids.values():
-                    if item in outs:
-                        outs.remove(item)
+                    outs[:] = [out for out in outs if out is not item]
         self.used = max(self.used, 0)
         self.items = []
 
@@ -815,6 +844,39 @@ def _safe_str(exc: BaseException) -> str:
         return f"<{type(exc).__name__} message could not be shown>"
 
 
+_last_places: _Places | None = None  # the cells of the latest run, for code called later
+_previous_formatwarning: Any = None
+
+
+def format_traceback(exc: BaseException) -> str:
+    """Format an exception from the notebook's code the way cell errors are formatted.
+
+    For the worker, when a function the notebook defined raises while a hidden test calls it:
+    plain text, the student's frames only, as "Cell N, line L".
+    """
+    return _format_traceback(exc, _last_places or _Places(os.getcwd()))
+
+
+def _format_warning(message: Any, category: Any, filename: Any, lineno: Any, line: Any = None):
+    """A warning raised in a cell says "Cell 3, line 2", not IPython's cache file name."""
+    places = _last_places
+    label = places.label(str(filename), lineno) if places is not None else None
+    if label is None:
+        return _previous_formatwarning(message, category, filename, lineno, line)
+    if line is None:
+        line = places.source_line(str(filename), lineno, None)
+    text = f"{label}: {category.__name__}: {message}\n"
+    return text + (f"  {line.strip()}\n" if line and line.strip() else "")
+
+
+def _install_warning_format() -> None:
+    """Stays installed after the run: the notebook's functions warn during the calls too."""
+    global _previous_formatwarning
+    if warnings.formatwarning is not _format_warning:
+        _previous_formatwarning = warnings.formatwarning
+        warnings.formatwarning = _format_warning
+
+
 # --------------------------------------------------------------------------------------------
 # Soft failures: google.colab, package installs, input()
 # --------------------------------------------------------------------------------------------
@@ -837,7 +899,7 @@ class _ColabStub:
         self._name = name
 
     def __getattr__(self, attr: str) -> Any:
-        if attr.startswith("__"):
+        if attr.startswith("_"):  # dunders, and IPython's _repr_*_ probes
             raise AttributeError(attr)
         return _ColabStub(f"{self._name}.{attr}")
 
@@ -1172,12 +1234,12 @@ def _run_shell(cmd: str) -> int:
     return code
 
 
-def _prepare_matplotlib(shell: Any, env: dict[str, str | None]) -> None:
+def _prepare_matplotlib(shell: Any, run: _Run) -> None:
     """Inline figures, as in Jupyter, without importing matplotlib for notebooks that never
     plot: if it is not imported yet, ``MPLBACKEND`` picks the inline backend when it is (and
     the backend module then configures the shell itself)."""
     if "matplotlib" not in sys.modules:
-        env["MPLBACKEND"] = INLINE_BACKEND
+        run.set_env("MPLBACKEND", INLINE_BACKEND)
         return
     try:
         _use_inline(shell)
@@ -1232,6 +1294,7 @@ class _Timer:
 
     def arm(self, cell: int) -> None:
         self.cell, self.fired, self.armed = cell, False, True
+        signal.signal(signal.SIGALRM, self.on_alarm)  # again: a cell may have replaced it
         signal.setitimer(signal.ITIMER_REAL, self.seconds, min(1.0, self.seconds))
 
     def disarm(self) -> None:
@@ -1267,15 +1330,21 @@ class _Run:
         self.places = _Places(self.folder)
         self.errors: list[CellError] = []
         self.timer: _Timer | None = None
-        if cell_timeout is not None and cell_timeout > 0:
+        if cell_timeout is not None and 0 < cell_timeout < 1e9:
             self.timer = _Timer(float(cell_timeout), self.places)
+        self.saved_env: dict[str, str | None] = {}
         self.stdout = _CellStream("stdout", self.outputs)
         self.stderr = _CellStream("stderr", self.outputs)
 
     # -- process state -------------------------------------------------------------------
 
+    def set_env(self, key: str, value: str) -> None:
+        """Set an environment variable for the run; ``process_state`` puts it back."""
+        self.saved_env.setdefault(key, os.environ.get(key))
+        os.environ[key] = value
+
     @contextlib.contextmanager
-    def process_state(self, env: dict[str, str | None]):
+    def process_state(self):
         """Set up what the notebook sees, and put back everything afterwards."""
         import getpass
 
@@ -1298,7 +1367,7 @@ class _Run:
         saved_cwd = os.getcwd()
         saved_input, saved_getpass = builtins.input, getpass.getpass
         colab = _ColabFinder()
-        saved_env: dict[str, str | None] = {}
+        self.saved_env = {}
         old_handler = None
         old_timer = (0.0, 0.0)
         timer_installed = False
@@ -1315,6 +1384,7 @@ class _Run:
             # IPython warns "To exit: use 'exit', ..." after sys.exit(): noise in a notebook.
             warnings.filterwarnings("ignore", message="To exit: use", category=UserWarning)
             exit_filter = warnings.filters[0]
+            _install_warning_format()
             for name in [n for n in sys.modules if n.split(".")[:2] == ["google", "colab"]]:
                 del sys.modules[name]
             if self.timer is not None:
@@ -1327,7 +1397,9 @@ class _Run:
                         "the per-cell time limit was not applied (not run in the main thread)"
                     )
                     self.timer = None
-            yield saved_env
+            for key, value in _RUN_ENV.items():
+                self.set_env(key, value)
+            yield
         finally:
             if timer_installed:
                 signal.setitimer(signal.ITIMER_REAL, 0)
@@ -1351,7 +1423,7 @@ class _Run:
                 sys.modules["__main__"] = saved_main
             with contextlib.suppress(OSError):
                 os.chdir(saved_cwd)
-            for key, value in saved_env.items():
+            for key, value in self.saved_env.items():
                 if value is None:
                     os.environ.pop(key, None)
                 else:
@@ -1394,12 +1466,10 @@ class _Run:
         if timed_out and not any(isinstance(e, CellTimeoutError) for e in errors):
             errors.append(CellTimeoutError(timer.message()))  # swallowed by the student's code
         for exc in errors:
-            self._record_error(number, exc, shell)
-        if timed_out:
-            self.notes.add(f"cell {number}: {timer.message()}; the next cells still ran")
+            self._record_error(number, exc)
         return self.outputs.finish()
 
-    def _record_error(self, number: int, exc: BaseException, shell: Any) -> None:
+    def _record_error(self, number: int, exc: BaseException) -> None:
         classes = _ipython_classes()
         ename = type(exc).__name__
         evalue = _safe_str(exc)
@@ -1496,30 +1566,21 @@ def run_notebook(
     names the file and says what to do); anything that goes wrong inside a cell is recorded
     in the result instead, and the remaining cells still run.
     """
-    global _state
+    global _state, _last_places
     path = os.path.abspath(os.fspath(path))
     nb = _load_notebook(path)
     run = _Run(path, cell_timeout, max_output_bytes)
+    _last_places = run.places
     schema_note = _schema_note(nb, run.name)
     if schema_note:
         run.notes.add(schema_note)
-    env: dict[str, str | None] = {
-        "PIP_NO_INDEX": "1",
-        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
-        "PIP_NO_INPUT": "1",
-        "PYTHONBREAKPOINT": "0",
-    }
     cells_out: list[dict] = []
     _state = run
     try:
-        with run.process_state(env) as saved_env:
+        with run.process_state():
             shell, previous = _new_shell(run)
             try:
-                _prepare_matplotlib(shell, env)
-                for key, value in env.items():
-                    saved_env[key] = os.environ.get(key)
-                    if value is not None:
-                        os.environ[key] = value
+                _prepare_matplotlib(shell, run)
                 number = 0
                 for cell in nb.cells:
                     if not isinstance(cell, dict):

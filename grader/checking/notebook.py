@@ -1,9 +1,9 @@
 """``check("softmax")`` from a running notebook: rebuild what ran, then check it.
 
 The kernel's input history (``In``) holds every cell that ran, in the order it ran. Those
-cells, minus empty ones and the ones that call ``check`` itself, become a notebook that the
-worker executes from the top in a fresh sandboxed kernel, exactly as a submitted notebook
-would be. Nothing of the student's live kernel crosses over: only source text.
+cells, minus empty ones and cut before any call of ``check`` itself, become a notebook that
+the worker executes from the top in a fresh sandboxed kernel, exactly as a submitted
+notebook would be. Nothing of the student's live kernel crosses over: only source text.
 """
 
 from __future__ import annotations
@@ -34,38 +34,47 @@ def ipython_shell() -> Any:
 
 
 def is_check(value: Any) -> bool:
-    """Whether ``value`` is the grader's check: the function in ``grader`` or this package
-    (``grader.check`` is both, depending on whether this package was imported yet)."""
-    if value is sys.modules.get("grader.check"):
-        return True
-    return callable(value) and getattr(value, "__module__", None) in ("grader", "grader.check") \
-        and getattr(value, "__name__", None) in ("check", "notebook_check")
+    """Whether ``value`` is the grader's check: ``grader.check`` or ``notebook_check``."""
+    return callable(value) and (
+        getattr(value, "__module__", None), getattr(value, "__name__", None)
+    ) in (("grader", "check"), ("grader.checking", "notebook_check"))
 
 
-def _calls_check(code: str, namespace: dict[str, Any]) -> bool:
-    """Whether ``code`` calls the grader's check (``check(...)``, ``grader.check(...)``)."""
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
-        return False
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
+def _calls_check(node: ast.AST, namespace: dict[str, Any]) -> bool:
+    """Whether ``node`` calls the grader's check (``check(...)``, ``grader.check(...)``)."""
+    for call in ast.walk(node):
+        if not isinstance(call, ast.Call):
             continue
-        func = node.func
+        func = call.func
         if isinstance(func, ast.Name) and is_check(namespace.get(func.id)):
             return True
-        if (isinstance(func, ast.Attribute) and func.attr in ("check", "notebook_check")
-                and isinstance(func.value, ast.Name)
-                and getattr(namespace.get(func.value.id), "__name__", "") == "grader"):
+        if (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+                and is_check(getattr(namespace.get(func.value.id), func.attr, None))):
             return True
     return False
 
 
-def history_cells(shell: Any) -> list[str]:
-    """The sources of the cells that ran, in order, without check calls and empty cells.
+def _before_check(code: str, namespace: dict[str, Any]) -> str | None:
+    """The part of a cell that ran before its first statement calling check; None when the
+    cell never calls it. That part is what the kernel had run when check was called."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return None
+    for statement in tree.body:
+        if _calls_check(statement, namespace):
+            return "".join(code.splitlines(keepends=True)[: statement.lineno - 1])
+    return None
 
-    The raw history keeps magics as the student wrote them (the worker runs notebooks through
-    IPython); the parsed history ``In`` is what decides whether a cell calls ``check``.
+
+def history_cells(shell: Any) -> list[str]:
+    """The sources of the cells that ran, in order, up to the call of check.
+
+    Empty cells are left out, and a cell that calls check keeps only what comes before the
+    call (so the running cell's definitions above ``check(...)`` count, and nothing after it
+    runs without the report it needed). The raw history keeps magics as the student wrote
+    them (the worker runs notebooks through IPython); the parsed history ``In`` is what is
+    searched for check calls.
     """
     namespace: dict[str, Any] = shell.user_ns
     parsed: list[str] = list(namespace.get("In", []))
@@ -73,12 +82,11 @@ def history_cells(shell: Any) -> list[str]:
     if len(raw) != len(parsed):
         raw = parsed
     cells = []
-    # The last entry is the cell running now: the one that called check.
-    for index in range(1, len(parsed) - 1):
-        source = raw[index]
-        if not source.strip() or _calls_check(parsed[index], namespace):
-            continue
-        cells.append(source.rstrip("\n"))
+    for index in range(1, len(parsed)):
+        head = _before_check(parsed[index], namespace)
+        source = raw[index] if head is None else head
+        if source.strip():
+            cells.append(source.rstrip("\n"))
     return cells
 
 

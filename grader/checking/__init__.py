@@ -6,7 +6,7 @@ instead of the hidden suite. The strongest sandbox available is used without a w
 weaker one: on a laptop the student's own code is all that runs.
 
 From a notebook, ``from grader import check; check("softmax")`` checks what the running
-kernel has executed (see ``grader.check.notebook``).
+kernel has executed (see ``grader.checking.notebook``).
 """
 
 from __future__ import annotations
@@ -14,9 +14,7 @@ from __future__ import annotations
 import os
 import re
 import socket
-import sys
 import tempfile
-import types
 from pathlib import Path
 from typing import Any
 
@@ -149,15 +147,3 @@ def notebook_check(assignment: str, path: str | Path | None = None,
     if display:
         show(ReportView(report), shell)
     return report
-
-
-class _CallableModule(types.ModuleType):
-    """``grader.check`` is both this package and the function in ``grader/__init__.py``:
-    importing the package rebinds the name, so the package must be callable too."""
-
-    def __call__(self, assignment: str, path: str | Path | None = None,
-                 **kwargs: Any) -> CheckReport:
-        return notebook_check(assignment, path, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule

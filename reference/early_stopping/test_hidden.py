@@ -1,0 +1,330 @@
+"""Hidden suite for the early-stopping assignment (10 points).
+
+Lecture idea: watch the validation loss after every epoch; stop once it has not improved by
+more than min_delta for `patience` epochs in a row, and keep the weights of the best epoch.
+
+``submission.EarlyStopping(...)`` is a handle on an object living in the student's worker:
+``es.step(v)`` and ``es.best`` are remote calls that return plain data. Curves are literal or
+drawn from the ``rng`` fixture; messages describe them in words.
+"""
+
+import math
+
+import numpy as np
+import pytest
+
+from grader.testing import assert_close, check
+
+RULE = (
+    "improvement means value < best - min_delta (mode 'min') or value > best + min_delta "
+    "(mode 'max'); each epoch without improvement adds one to a counter, an improvement resets "
+    "it to 0, and step returns True on the epoch where the counter reaches patience"
+)
+
+
+def _feed(es, values, weights=None) -> list[bool]:
+    """Call step once per value until it returns True (as a training loop would)."""
+    returned = []
+    for epoch, value in enumerate(values):
+        w = None if weights is None else weights(epoch)
+        stop = es.step(value, weights=w)
+        check(
+            isinstance(stop, (bool, np.bool_)),
+            f"step must return a bool, got a {type(stop).__name__} at epoch {epoch}",
+        )
+        returned.append(bool(stop))
+        if stop:
+            break
+    return returned
+
+
+def _stop_epoch(returned: list[bool]) -> int | None:
+    return returned.index(True) if True in returned else None
+
+
+def _check_run(es, returned, *, stop, best, best_epoch, what):
+    got_stop = _stop_epoch(returned)
+    check(
+        got_stop == stop,
+        f"{what}: step "
+        + (
+            f"first returned True at epoch {got_stop}"
+            if got_stop is not None
+            else "never returned True"
+        )
+        + ", expected "
+        + (f"True first at epoch {stop}" if stop is not None else "no stop at all")
+        + f" (epochs count from 0). {RULE}",
+    )
+    check(
+        es.stopped_epoch == stop,
+        f"{what}: stopped_epoch is {es.stopped_epoch!r}, expected {stop!r}: the epoch whose "
+        "step returned True first (None while not stopped)",
+    )
+    check(
+        es.best_epoch == best_epoch,
+        f"{what}: best_epoch is {es.best_epoch!r}, expected {best_epoch}: the epoch of the last "
+        "improvement (an equal value or a change of at most min_delta is no improvement)",
+    )
+    assert_close(
+        float(es.best),
+        best,
+        rtol=1e-12,
+        msg=f"{what}: best should be the value at the best epoch",
+    )
+
+
+@pytest.mark.points(1)
+def test_initial_state(submission):
+    for mode, want in (("min", math.inf), ("max", -math.inf)):
+        es = submission.EarlyStopping(mode=mode)
+        best = es.best
+        check(
+            best is not None and float(best) == want,
+            f"before the first step, best must be {want} in mode {mode!r} (so that the first "
+            f"value is always an improvement); got {best!r}",
+        )
+        check(es.best_epoch is None, f"before the first step best_epoch must be None ({mode=})")
+        check(es.stopped_epoch is None, "before the first step stopped_epoch must be None")
+        check(es.best_weights is None, "before the first step best_weights must be None")
+
+
+@pytest.mark.points(1)
+def test_monotone_decrease_never_stops(submission):
+    values = [1.0 - 0.01 * t for t in range(40)]
+    es = submission.EarlyStopping(patience=1, min_delta=0.005)
+    returned = _feed(es, values)
+    _check_run(
+        es,
+        returned,
+        stop=None,
+        best=values[-1],
+        best_epoch=39,
+        what="a loss falling by 0.01 every epoch for 40 epochs (patience=1, min_delta=0.005)",
+    )
+
+
+@pytest.mark.points(2, shared=True)
+@pytest.mark.parametrize("patience", [0, 1, 2, 5], ids=lambda p: f"patience{p}")
+def test_plateau_stops_after_patience(submission, patience):
+    values = [1.0, 0.8, 0.6] + [0.6] * 10
+    es = submission.EarlyStopping(patience=patience)
+    returned = _feed(es, values)
+    stop = 2 + max(patience, 1)
+    note = " (patience=0 behaves like patience=1, see the README)" if patience == 0 else ""
+    _check_run(
+        es,
+        returned,
+        stop=stop,
+        best=0.6,
+        best_epoch=2,
+        what=f"a loss that falls for 3 epochs and then stays exactly flat, patience={patience}"
+        + note,
+    )
+
+
+def _zigzag():
+    return [1.0, 1.1, 1.2, 0.9, 1.0, 1.05, 0.8, 0.85, 0.9, 0.95, 0.97], {"patience": 3}
+
+
+def _noisy_loss(rng):
+    t = np.arange(120)
+    values = 0.3 + 0.7 * np.exp(-t / 12.0) + rng.normal(scale=0.01, size=t.size) + 0.0008 * t
+    return [float(v) for v in values], {"patience": 4, "min_delta": 0.002}
+
+
+def _noisy_accuracy(rng):
+    t = np.arange(120)
+    values = 0.9 - 0.4 * np.exp(-t / 10.0) + rng.normal(scale=0.01, size=t.size)
+    return [float(v) for v in values], {"patience": 6, "min_delta": 0.001, "mode": "max"}
+
+
+@pytest.mark.points(1, shared=True)
+@pytest.mark.parametrize("curve", ["zigzag", "noisy_loss", "noisy_accuracy_max"])
+def test_noisy_curves_match_reference(submission, reference, rng, curve):
+    if curve == "zigzag":
+        values, kwargs = _zigzag()
+        what = "a loss that rises twice and then improves again (patience=3)"
+    elif curve == "noisy_loss":
+        values, kwargs = _noisy_loss(rng)
+        what = "a noisy falling-then-rising validation loss (patience=4, min_delta=0.002)"
+    else:
+        values, kwargs = _noisy_accuracy(rng)
+        what = "a noisy rising accuracy in mode 'max' (patience=6, min_delta=0.001)"
+    es, ref = submission.EarlyStopping(**kwargs), reference.EarlyStopping(**kwargs)
+    returned = []
+    for epoch, value in enumerate(values):
+        want = ref.step(value)
+        got = bool(es.step(value))
+        returned.append(got)
+        check(
+            got == want,
+            f"{what}: at epoch {epoch} step returned {got}, expected {want}. {RULE}; the "
+            "counter must go back to 0 at every improvement",
+        )
+        if want:
+            break
+    _check_run(
+        es,
+        returned,
+        stop=ref.stopped_epoch,
+        best=ref.best,
+        best_epoch=ref.best_epoch,
+        what=what,
+    )
+
+
+@pytest.mark.points(1)
+def test_min_delta(submission):
+    # binary fractions: the comparisons below are exact in floating point
+    values = [2.0, 1.875, 1.75, 1.5, 1.3, 1.26, 1.25, 1.0]
+    es = submission.EarlyStopping(patience=3, min_delta=0.25)
+    returned = _feed(es, values)
+    _check_run(
+        es,
+        returned,
+        stop=6,
+        best=1.5,
+        best_epoch=3,
+        what="a loss whose small decreases (0.125, then exactly 0.25 below the best) do not beat "
+        "min_delta=0.25, with patience=3",
+    )
+
+
+@pytest.mark.points(1)
+def test_mode_max(submission):
+    es = submission.EarlyStopping(patience=3, mode="max")
+    returned = _feed(es, [0.5, 0.6, 0.7, 0.65, 0.69, 0.68, 0.9])
+    _check_run(
+        es,
+        returned,
+        stop=5,
+        best=0.7,
+        best_epoch=2,
+        what="an accuracy in mode 'max' that peaks at epoch 2 (patience=3): larger is better",
+    )
+    es = submission.EarlyStopping(patience=2, min_delta=0.05, mode="max")
+    returned = _feed(es, [0.5, 0.54, 0.56, 0.58, 0.62, 0.63, 0.64, 0.99])
+    _check_run(
+        es,
+        returned,
+        stop=6,
+        best=0.62,
+        best_epoch=4,
+        what="an accuracy in mode 'max' with min_delta=0.05 (patience=2): an improvement must "
+        "exceed best + min_delta",
+    )
+
+
+def _dict_weights(epoch):
+    return {"W": np.full((2, 3), float(epoch)), "b": np.arange(3.0) + epoch}
+
+
+def _list_weights(epoch):
+    return [np.full((2, 3), float(epoch)), np.arange(3.0) + epoch]
+
+
+@pytest.mark.points(1)
+def test_best_weights_kept(submission):
+    values = [1.0, 0.5, 0.7, 0.6, 0.8, 0.9]
+    what = "a loss that is best at epoch 1 and then worse for 3 epochs (patience=3)"
+    es = submission.EarlyStopping(patience=3)
+    _feed(es, values, weights=_dict_weights)
+    kept = es.best_weights
+    check(
+        isinstance(kept, dict) and set(kept) == {"W", "b"},
+        f"{what}, weights passed as a dict of arrays: best_weights should be a copy of that dict "
+        f"from the best epoch; got a {type(kept).__name__}",
+    )
+    for key in ("W", "b"):
+        assert_close(
+            kept[key],
+            _dict_weights(1)[key],
+            msg=f"{what}: best_weights[{key!r}] is not the array passed at the best epoch 1; "
+            "store a copy of the weights when the value improves, and only then",
+        )
+    es = submission.EarlyStopping(patience=3)
+    _feed(es, values, weights=_list_weights)
+    kept = es.best_weights
+    check(
+        isinstance(kept, (list, tuple)) and len(kept) == 2,
+        f"{what}, weights passed as a list of two arrays: best_weights should be that list from "
+        f"the best epoch; got a {type(kept).__name__}",
+    )
+    for got, want in zip(kept, _list_weights(1)):
+        assert_close(got, want, msg=f"{what}: best_weights is not the list passed at epoch 1")
+    es = submission.EarlyStopping(patience=3, restore_best=False)
+    _feed(es, values, weights=_dict_weights)
+    check(
+        es.best_weights is None,
+        "with restore_best=False nothing is kept: best_weights must stay None",
+    )
+
+
+@pytest.mark.points(1)
+def test_after_stop(submission):
+    es = submission.EarlyStopping(patience=2)
+    returned = _feed(es, [1.0, 0.8, 0.9, 0.8], weights=_dict_weights)
+    got_stop = _stop_epoch(returned)
+    check(
+        got_stop == 3,
+        "with patience=2 the loss 1.0, 0.8, 0.9, 0.8 must stop at epoch 3, but step "
+        + (f"returned True at epoch {got_stop}" if got_stop is not None else "never returned True")
+        + f". {RULE}",
+    )
+    for extra in range(3):
+        again = es.step(0.1, weights=_dict_weights(10 + extra))
+        check(
+            bool(again) is True,
+            "after the stop every further call to step must return True (README: the stopper is "
+            f"finished); call {extra + 1} after the stop returned {again!r}",
+        )
+    check(
+        es.stopped_epoch == 3 and es.best_epoch == 1,
+        "calls to step after the stop must change nothing: stopped_epoch must stay 3 and "
+        f"best_epoch 1, got {es.stopped_epoch!r} and {es.best_epoch!r}",
+    )
+    assert_close(
+        float(es.best),
+        0.8,
+        msg="calls to step after the stop must change nothing: a much better value arriving "
+        "after the stop must not become best",
+    )
+    kept = es.best_weights
+    check(
+        isinstance(kept, dict) and "W" in kept,
+        "best_weights must still hold the dict from the best epoch after the stop",
+    )
+    assert_close(
+        kept["W"],
+        _dict_weights(1)["W"],
+        msg="calls to step after the stop must not replace best_weights",
+    )
+
+
+@pytest.mark.points(1, shared=True)
+@pytest.mark.parametrize(
+    ("kwargs", "why"),
+    [
+        pytest.param({"mode": "minimum"}, "mode='minimum' is not 'min'/'max'", id="mode_minimum"),
+        pytest.param({"mode": "MAX"}, "mode='MAX': case matters", id="mode_upper"),
+        pytest.param({"patience": -1}, "patience=-1 is negative", id="patience_negative"),
+        pytest.param({"patience": 1.5}, "patience=1.5 is not an integer", id="patience_float"),
+        pytest.param({"min_delta": -0.1}, "min_delta=-0.1 is negative", id="min_delta_negative"),
+    ],
+)
+def test_bad_arguments_raise(submission, kwargs, why):
+    try:
+        submission.EarlyStopping(**kwargs)
+    except ValueError:
+        return
+    except Exception as exc:  # the student's own exception, carried back from the worker
+        raise AssertionError(
+            f"{why}: the constructor should raise ValueError, but {type(exc).__name__} was "
+            "raised. Validate the arguments in __init__"
+        ) from None
+    raise AssertionError(
+        f"{why}: the constructor should raise ValueError, but it accepted the argument. "
+        "Validate the arguments in __init__ so a typo fails at once instead of silently "
+        "monitoring the wrong direction"
+    )

@@ -1,0 +1,231 @@
+"""Hidden suite for the softmax assignment (10 points).
+
+Lecture idea: softmax(x) = exp(x) / sum(exp(x)) overflows for large x and gives 0/0 for very
+negative x; evaluating it at z = x - max(x) along the axis fixes both and changes nothing else.
+
+Inputs are literal or drawn from the ``rng`` fixture; messages describe an input by its shape,
+dtype and scale, never by its values.
+"""
+
+import numpy as np
+import pytest
+
+from grader.testing import assert_close, check
+
+STABLE = (
+    "exp() of a large number overflows to inf and of a very negative one underflows to 0; "
+    "subtract max(x) along the axis before exponentiating (softmax does not change when the "
+    "same constant is subtracted from a whole slice)"
+)
+
+
+def _describe(x, axis) -> str:
+    x = np.asarray(x)
+    return f"a {x.shape} {x.dtype} array with axis={axis}"
+
+
+def _result(got) -> np.ndarray:
+    check(got is not None, "softmax returned None: did you forget the return statement?")
+    return np.asarray(got)
+
+
+SHAPES = [
+    pytest.param((7,), -1, id="vector"),
+    pytest.param((5, 4), -1, id="batch_last_axis"),
+    pytest.param((5, 4), 0, id="batch_axis0"),
+    pytest.param((3, 4, 5), 1, id="3d_axis1"),
+    pytest.param((2, 3, 4, 5), -2, id="4d_axis_minus2"),
+]
+
+
+@pytest.mark.points(1)
+def test_known_values(submission):
+    got = _result(submission.softmax(np.array([1.0, 2.0, 3.0])))
+    assert_close(
+        got,
+        [0.09003057317038046, 0.24472847105479767, 0.6652409557748219],
+        rtol=1e-9,
+        msg="softmax([1, 2, 3]) should be exp(x_i) / sum_j exp(x_j) = [0.0900, 0.2447, 0.6652]",
+    )
+    got = _result(submission.softmax(np.array([[0.0, 0.0], [np.log(3.0), 0.0]])))
+    assert_close(
+        got,
+        [[0.5, 0.5], [0.75, 0.25]],
+        rtol=1e-9,
+        msg="softmax of the rows [0, 0] and [ln 3, 0] should be [0.5, 0.5] and [0.75, 0.25]; "
+        "by default (axis=-1) each row is normalised on its own",
+    )
+
+
+@pytest.mark.points(3, shared=True)
+@pytest.mark.parametrize(("shape", "axis"), SHAPES)
+def test_any_axis_any_shape(submission, reference, rng, shape, axis):
+    x = rng.normal(scale=3.0, size=shape)
+    got = _result(submission.softmax(x, axis=axis))
+    check(
+        got.shape == x.shape,
+        f"softmax of {_describe(x, axis)} returned shape {got.shape}; the output must have the "
+        "shape of the input (use keepdims=True when you reduce along the axis)",
+    )
+    assert_close(
+        got,
+        reference.softmax(x, axis=axis),
+        rtol=1e-9,
+        atol=1e-15,
+        msg=f"softmax of {_describe(x, axis)} (normal entries, scale 3) differs from the "
+        f"expected values: normalise along axis {axis} only, every other axis indexes "
+        "independent slices",
+    )
+
+
+@pytest.mark.points(1, shared=True)
+@pytest.mark.parametrize(
+    ("shape", "axis"),
+    [
+        pytest.param((6, 4), -1, id="batch_last_axis"),
+        pytest.param((6, 4), 0, id="batch_axis0"),
+        pytest.param((3, 4, 5), 1, id="3d_axis1"),
+        pytest.param((2, 3, 4, 5), -2, id="4d_axis_minus2"),
+    ],
+)
+def test_slices_sum_to_one(submission, rng, shape, axis):
+    x = rng.normal(scale=10.0, size=shape)
+    got = _result(submission.softmax(x, axis=axis))
+    check(
+        got.shape == x.shape,
+        f"softmax of {_describe(x, axis)} returned shape {got.shape} instead of {x.shape}",
+    )
+    sums = np.sum(got, axis=axis)
+    check(
+        bool(np.all(np.isfinite(sums))),
+        f"softmax of {_describe(x, axis)} holds nan or inf; {STABLE}",
+    )
+    check(
+        bool(np.all(np.abs(sums - 1.0) < 1e-9)),
+        f"softmax of {_describe(x, axis)}: every slice along axis {axis} must sum to 1, but "
+        f"the sums range from {sums.min():.6g} to {sums.max():.6g}. Divide by the sum along "
+        "that axis (keepdims=True), not by the sum of the whole array",
+    )
+    check(
+        bool(np.all(got >= 0.0)) and bool(np.all(got <= 1.0)),
+        f"softmax of {_describe(x, axis)} has entries outside [0, 1]",
+    )
+
+
+@pytest.mark.points(2)
+def test_large_inputs_do_not_overflow(submission, reference, rng):
+    x = np.array(
+        [
+            [1000.0, 1000.0, 1000.0],
+            [1000.0, 999.0, 998.0],
+            [0.0, 1.0, 2.0],
+            [-1000.0, 1000.0, 0.0],
+        ]
+    )
+    e = np.exp([2.0, 1.0, 0.0]) / np.exp([2.0, 1.0, 0.0]).sum()
+    want = np.array([[1 / 3, 1 / 3, 1 / 3], e, e[::-1], [0.0, 1.0, 0.0]])
+    got = _result(submission.softmax(x))
+    assert_close(
+        got,
+        want,
+        rtol=1e-9,
+        atol=1e-15,
+        msg="softmax of a 4x3 batch whose rows live at very different scales (around +1000, "
+        f"around 0, and from -1000 to +1000) is wrong; {STABLE}. Take the max of each row, "
+        "not of the whole array: a global max sends the small rows to 0/0",
+    )
+    x = rng.normal(scale=1000.0, size=(6, 5))
+    assert_close(
+        _result(submission.softmax(x)),
+        reference.softmax(x),
+        rtol=1e-9,
+        atol=1e-15,
+        msg=f"softmax of a (6, 5) array with entries of size about 1000 is wrong; {STABLE}",
+    )
+
+
+@pytest.mark.points(1)
+def test_huge_negative_inputs(submission):
+    x = np.array([[-1000.0, -1000.0], [-1000.0, -1001.0], [-1e5, -1e5 + 1.0]])
+    s = 1.0 / (1.0 + np.exp(-1.0))
+    want = np.array([[0.5, 0.5], [s, 1.0 - s], [1.0 - s, s]])
+    assert_close(
+        _result(submission.softmax(x)),
+        want,
+        rtol=1e-9,
+        msg="softmax of rows around -1000 (and -100000) should be [0.5, 0.5], [0.731, 0.269] "
+        "and [0.269, 0.731]; exp(-1000) underflows to 0 and the naive formula computes 0/0 = "
+        f"nan. {STABLE}",
+    )
+
+
+@pytest.mark.points(1, shared=True)
+@pytest.mark.parametrize("case", ["some_entries", "all_entries_row"])
+def test_negative_infinity_entries(submission, case):
+    inf = np.inf
+    if case == "some_entries":
+        x = np.array([[0.0, -inf, 1.0], [-inf, 2.0, -inf], [1000.0, -inf, 999.0]])
+        e = np.exp([0.0, 1.0]) / np.exp([0.0, 1.0]).sum()
+        want = np.array([[e[0], 0.0, e[1]], [0.0, 1.0, 0.0], [e[1], 0.0, e[0]]])
+        got = _result(submission.softmax(x))
+        assert_close(
+            got,
+            want,
+            rtol=1e-9,
+            msg="softmax of a 3x3 batch with some -inf entries (masked scores) is wrong: a -inf "
+            "entry must give exactly 0 and the finite entries share the probability as if "
+            f"the -inf ones were absent. {STABLE}",
+        )
+        check(
+            bool(np.all(got[np.isneginf(x)] == 0.0)),
+            "every -inf entry must give exactly 0.0 (exp(-inf) = 0)",
+        )
+    else:
+        x = np.array([[-inf, -inf, -inf], [1.0, 2.0, 3.0]])
+        got = _result(submission.softmax(x))
+        check(
+            got.shape == x.shape,
+            f"softmax of a (2, 3) array returned shape {got.shape}",
+        )
+        check(
+            bool(np.all(np.isnan(got[0]))),
+            "a row whose entries are all -inf has no softmax (0/0); the README specifies nan "
+            "in every entry of that row, but the row that came back is not all nan",
+        )
+        assert_close(
+            got[1],
+            [0.09003057317038046, 0.24472847105479767, 0.6652409557748219],
+            rtol=1e-9,
+            msg="a row of all -inf must not disturb the other rows: the finite row [1, 2, 3] "
+            "should still be [0.0900, 0.2447, 0.6652]",
+        )
+
+
+@pytest.mark.points(1, shared=True)
+@pytest.mark.parametrize("kind", ["float32", "float64", "int64", "list_of_ints"])
+def test_output_dtype(submission, reference, rng, kind):
+    if kind == "list_of_ints":
+        x = [[1, 2, 3], [3, 0, 1]]
+        want_dtype = np.dtype(np.float64)
+    elif kind == "int64":
+        x = rng.integers(-5, 6, size=(4, 3)).astype(np.int64)
+        want_dtype = np.dtype(np.float64)
+    else:
+        x = rng.normal(scale=5.0, size=(4, 3)).astype(kind)
+        want_dtype = np.dtype(kind)
+    got = _result(submission.softmax(x))
+    described = "a list of Python ints" if kind == "list_of_ints" else f"a (4, 3) {kind} array"
+    check(
+        got.dtype == want_dtype,
+        f"softmax of {described} returned dtype {got.dtype}, expected {want_dtype}: floating "
+        "inputs keep their dtype (float32 stays float32, half the memory of float64), integer "
+        "inputs and lists of ints give float64",
+    )
+    rtol = 1e-5 if want_dtype == np.float32 else 1e-9
+    assert_close(
+        got,
+        reference.softmax(x),
+        rtol=rtol,
+        atol=1e-7 if want_dtype == np.float32 else 1e-15,
+        msg=f"softmax of {described} has wrong values",
+    )

@@ -1,0 +1,115 @@
+"""CSV for spreadsheets, Gradescope's results.json, JUnit XML for CI: read back and checked."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from grader.export import to_csv, to_gradescope, to_junit
+from grader.results import StudentResult
+
+
+def test_csv_has_a_numeric_column_per_assignment(
+    students: list[StudentResult], tmp_path: Path
+) -> None:
+    path = to_csv(students, tmp_path / "grades.csv")
+    table = pd.read_csv(path)
+    assert list(table.columns) == ["student", "kfold", "softmax", "total", "max_total"]
+    for column in ("kfold", "softmax", "total", "max_total"):
+        assert pd.api.types.is_float_dtype(table[column]), column
+    assert list(table["student"]) == ["'=carol", "alice", "bob"]
+    rows = table.set_index("student")
+    assert rows.loc["alice", "kfold"] == 4.5 and rows.loc["alice", "total"] == 14.5
+    assert rows.loc["bob", "kfold"] == 0.0, "a missing submission that was graded is a 0"
+    assert pd.isna(rows.loc["'=carol", "kfold"]), "an assignment never graded is an empty cell"
+    assert rows.loc["'=carol", "max_total"] == 10.0
+
+
+def test_junit_has_a_suite_per_student_and_assignment(students: list[StudentResult]) -> None:
+    root = ET.fromstring(to_junit(students))
+    suites = root.findall("testsuite")
+    assert [s.get("name") for s in suites] == [
+        "=carol.softmax",
+        "alice.softmax",
+        "alice.kfold",
+        "bob.softmax",
+        "bob.kfold",
+    ]
+    for suite in suites:
+        cases = suite.findall("testcase")
+        assert int(suite.get("tests", "-1")) == len(cases)
+        assert int(suite.get("failures", "-1")) == len(suite.findall("testcase/failure"))
+        assert int(suite.get("errors", "-1")) == len(suite.findall("testcase/error"))
+        assert int(suite.get("skipped", "-1")) == len(suite.findall("testcase/skipped"))
+        assert all(case.get("classname") == suite.get("name") for case in cases)
+    assert int(root.get("tests", "-1")) == len(root.findall(".//testcase")) == 9
+    assert int(root.get("failures", "-1")) == 2
+    assert int(root.get("errors", "-1")) == 2
+    assert int(root.get("skipped", "-1")) == 1
+
+
+def test_junit_maps_each_status(students: list[StudentResult]) -> None:
+    root = ET.fromstring(to_junit(students))
+    bob = root.find("testsuite[@name='bob.softmax']")
+    assert bob is not None
+    passed, failed, timed_out = bob.findall("testcase")
+    assert list(passed) == []
+    failure = failed.find("failure")
+    assert (
+        failure is not None
+        and failure.get("message") == "exp(1000) overflows: subtract max(x) first"
+    )
+    error = timed_out.find("error")
+    assert error is not None and error.get("type") == "timeout"
+    missing = root.find("testsuite[@name='bob.kfold']/testcase/skipped")
+    assert missing is not None and missing.get("message") == "not submitted"
+
+
+def test_junit_survives_terminal_codes_and_markup(students: list[StudentResult]) -> None:
+    text = to_junit(students)
+    root = ET.fromstring(text)
+    carol = root.find("testsuite[@name='=carol.softmax']")
+    assert carol is not None
+    error = carol.find("testcase/error")
+    assert error is not None
+    assert error.text == 'SyntaxError: invalid syntax (line 3)\ufffd <tag> & "q"'
+    out = carol.find("system-out")
+    assert out is not None and out.text == "\ufffdbell bold"
+    assert "\x1b" not in text and "\x00" not in text
+
+
+def test_gradescope_results_follow_the_specification(students: list[StudentResult]) -> None:
+    for student in students:
+        document = to_gradescope(student)
+        json.dumps(document, allow_nan=False)
+        assert isinstance(document["score"], float)
+        assert document["score"] == pytest.approx(student.score)
+        assert isinstance(document["output"], str) and isinstance(document["execution_time"], float)
+        assert document["visibility"] in {"hidden", "after_due_date", "after_published", "visible"}
+        assert document["stdout_visibility"] in {"hidden", "visible"}
+        assert document["tests"], "every assignment shows up as at least one test"
+        for test in document["tests"]:
+            assert set(test) >= {"name", "score", "max_score", "output", "visibility"}
+            assert isinstance(test["name"], str) and isinstance(test["output"], str)
+            assert isinstance(test["score"], float) and isinstance(test["max_score"], float)
+            assert test["status"] in {"passed", "failed"}
+        max_total = sum(test["max_score"] for test in document["tests"])
+        assert max_total == pytest.approx(student.max_score)
+
+
+def test_gradescope_explains_errors_and_missing_work(students: list[StudentResult]) -> None:
+    bob = to_gradescope(next(s for s in students if s.student == "bob"))
+    names = [test["name"] for test in bob["tests"]]
+    assert names == [
+        "softmax: test_rows_sum_to_one",
+        "softmax: test_large_inputs_do_not_overflow",
+        "softmax: test_axis",
+        "kfold (not submitted)",
+    ]
+    assert bob["tests"][2]["output"] == "[timeout] took longer than 5 s"
+    assert "kfold: 0 / 5 (not submitted)" in bob["output"]
+    assert bob["output"].startswith("Total: 4 / 15")

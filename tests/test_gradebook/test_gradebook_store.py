@@ -1,0 +1,238 @@
+"""The gradebook on SQLite and PostgreSQL: idempotent writes, cache keys, overrides, penalties."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from grader.errors import GradebookError
+from grader.gradebook import Gradebook
+from grader.results import TestResult as Outcome
+
+from .conftest import MakeResult, count_rows
+
+DEADLINE = datetime(2025, 3, 1, 23, 59, tzinfo=UTC)
+
+
+def test_a_recorded_result_reads_back_whole(db_url: str, make_result: MakeResult) -> None:
+    result = make_result(
+        notebook='{"nbformat": 4, "cells": []}',
+        artifacts={
+            "metrics": {"accuracy": 0.75, "auc": {"g": 0.93}},
+            "history": {"loss": [1, 0.5]},
+        },
+    )
+    with Gradebook(db_url) as book:
+        book.record("alice", result)
+        [student] = book.students()
+    assert student.student == "alice"
+    assert student.assignments == [result]
+    assert [t.name for t in student.assignments[0].tests] == [t.name for t in result.tests]
+
+
+def test_recording_the_same_key_twice_keeps_one_row(db_url: str, make_result: MakeResult) -> None:
+    with Gradebook(db_url) as book:
+        book.record("alice", make_result())
+        first = book.students()
+        book.record("alice", make_result())
+        assert book.students() == first
+    assert count_rows(db_url, "results") == 1
+    assert count_rows(db_url, "submissions") == 1
+    assert count_rows(db_url, "test_results") == 3
+    assert count_rows(db_url, "students") == 1
+
+
+def test_recording_again_replaces_the_stored_tests(db_url: str, make_result: MakeResult) -> None:
+    with Gradebook(db_url) as book:
+        book.record("alice", make_result())
+        book.record(
+            "alice",
+            make_result(score=2.0, tests=[Outcome("test_only", 2.0, 10.0, "failed", "m")]),
+        )
+        [student] = book.students()
+    [assignment] = student.assignments
+    assert assignment.score == 2.0
+    assert [t.name for t in assignment.tests] == ["test_only"]
+    assert count_rows(db_url, "test_results") == 1
+
+
+def test_cache_hits_only_on_the_exact_key(db_url: str, make_result: MakeResult) -> None:
+    with Gradebook(db_url) as book:
+        book.record("alice", make_result(submission_hash="sub-1", suite_hash="suite-1"))
+        hit = book.cached("alice", "softmax", "sub-1", "suite-1")
+        assert hit == make_result(submission_hash="sub-1", suite_hash="suite-1")
+        assert book.cached("alice", "softmax", "sub-1", "suite-2") is None
+        assert book.cached("alice", "softmax", "sub-2", "suite-1") is None
+        assert book.cached("bob", "softmax", "sub-1", "suite-1") is None
+        assert book.cached("alice", "kfold", "sub-1", "suite-1") is None
+
+
+def test_a_changed_suite_adds_a_result_and_the_newest_counts(
+    db_url: str, make_result: MakeResult
+) -> None:
+    with Gradebook(db_url) as book:
+        book.record("alice", make_result(suite_hash="suite-1", score=7.5))
+        book.record("alice", make_result(suite_hash="suite-2", score=9.0))
+        [student] = book.students()
+        assert student.assignments[0].score == 9.0
+        assert student.assignments[0].suite_hash == "suite-2"
+        assert book.cached("alice", "softmax", "sub-1", "suite-1") is not None
+    assert count_rows(db_url, "results") == 2
+
+
+def test_the_latest_recorded_submission_is_the_grade(db_url: str, make_result: MakeResult) -> None:
+    with Gradebook(db_url) as book:
+        book.record("alice", make_result(submission_hash="old", score=3.0))
+        book.record("alice", make_result(submission_hash="new", score=8.0))
+        assert book.students()[0].assignments[0].score == 8.0
+        # The student went back to the old files: recording the cache hit makes it latest.
+        book.record("alice", make_result(submission_hash="old", score=3.0))
+        assert book.students()[0].assignments[0].score == 3.0
+
+
+def test_students_are_sorted_with_assignments_sorted(db_url: str, make_result: MakeResult) -> None:
+    with Gradebook(db_url) as book:
+        for name in ["bob", "alice", "Zoe"]:
+            book.record(name, make_result("softmax"))
+            book.record(name, make_result("kfold"))
+        students = book.students()
+    assert [s.student for s in students] == ["Zoe", "alice", "bob"]
+    assert [a.assignment for a in students[0].assignments] == ["kfold", "softmax"]
+
+
+def test_an_override_replaces_the_score_and_survives_regrades(
+    db_url: str, make_result: MakeResult
+) -> None:
+    with Gradebook(db_url) as book:
+        book.record("alice", make_result(score=4.0))
+        book.override("alice", "softmax", 9.5, reason="regrade request #12 accepted")
+        book.record("alice", make_result(score=4.0))
+        book.record("alice", make_result(submission_hash="sub-2", score=5.0))
+        [student] = book.students()
+        [assignment] = student.assignments
+        assert assignment.score == 9.5
+        assert "regrade request #12 accepted" in assignment.message
+        assert assignment.artifacts["override"]["score"] == 9.5
+        assert assignment.artifacts["override"]["score_before"] == 5.0
+        assert student.score == 9.5
+        # The cache keeps what grading said.
+        assert book.cached("alice", "softmax", "sub-2", "suite-1").score == 5.0  # type: ignore[union-attr]
+
+        book.override("alice", "softmax", 6.0, reason="second thoughts")
+        assert book.students()[0].assignments[0].score == 6.0
+        assert count_rows(db_url, "overrides") == 1
+
+        book.override("ghost", "softmax", 10.0, reason="never handed anything in")
+        assert [s.student for s in book.students()] == ["alice"], "an override alone is no grade"
+
+        assert book.clear_override("alice", "softmax") is True
+        assert book.clear_override("alice", "softmax") is False
+        assert book.students()[0].assignments[0].score == 5.0
+
+
+def test_an_override_needs_a_finite_score_and_a_reason(db_url: str) -> None:
+    with Gradebook(db_url) as book:
+        with pytest.raises(ValueError, match="finite"):
+            book.override("alice", "softmax", math.nan, reason="typo")
+        with pytest.raises(ValueError, match="reason"):
+            book.override("alice", "softmax", 5.0, reason="  ")
+
+
+def test_late_penalties_apply_on_reading(db_url: str, make_result: MakeResult) -> None:
+    with Gradebook(db_url) as book:
+        book.record("alice", make_result(score=10.0), submitted_at=DEADLINE + timedelta(hours=30))
+        book.record("bob", make_result(score=10.0), submitted_at=DEADLINE - timedelta(hours=1))
+        book.record("carol", make_result(score=10.0))
+        alice, bob, carol = book.students({"softmax": (DEADLINE, 0.1)})
+        assert alice.assignments[0].score == pytest.approx(8.0)
+        assert "submitted 2 days late: -20%" in alice.assignments[0].message
+        assert alice.assignments[0].artifacts["late"]["days"] == 2
+        assert bob.assignments[0].score == 10.0
+        assert "late" not in bob.assignments[0].message
+        assert carol.assignments[0].score == 10.0, "no submission time, no penalty"
+        # Without deadlines nothing is taken; the stored score never changed.
+        assert book.students()[0].assignments[0].score == 10.0
+        # The override is the last word, after the penalty.
+        book.override("alice", "softmax", 9.0, reason="illness")
+        late_alice = book.students({"softmax": (DEADLINE, 0.1)})[0].assignments[0]
+        assert late_alice.score == 9.0
+        assert late_alice.artifacts["override"]["score_before"] == pytest.approx(8.0)
+
+
+def test_a_rerecord_without_time_keeps_the_submission_time(
+    db_url: str, make_result: MakeResult
+) -> None:
+    with Gradebook(db_url) as book:
+        book.record("alice", make_result(score=10.0), submitted_at=DEADLINE + timedelta(days=1))
+        book.record("alice", make_result(score=10.0))
+        [alice] = book.students({"softmax": (DEADLINE, 0.5)})
+    assert alice.assignments[0].score == pytest.approx(5.0)
+
+
+def test_runs_are_started_and_finished(db_url: str, make_result: MakeResult) -> None:
+    with Gradebook(db_url) as book:
+        assert book.runs() == []
+        run_id = book.start_run(submissions_dir="/course/subs", options={"jobs": 4})
+        book.record("alice", make_result(), run_id=run_id)
+        [unfinished] = book.runs()
+        assert not unfinished.finished
+        book.finish_run(run_id, seconds=12.5, graded=1, cached=0)
+        [run] = book.runs()
+    assert run.id == run_id
+    assert run.finished and run.seconds == 12.5 and run.graded == 1 and run.cached == 0
+    assert run.options == {"jobs": 4}
+    assert run.submissions_dir == "/course/subs"
+    assert run.started_at.tzinfo is not None
+
+
+def test_finishing_an_unknown_run_is_a_gradebook_error(db_url: str) -> None:
+    with Gradebook(db_url) as book, pytest.raises(GradebookError, match="no run"):
+        book.finish_run("nope", seconds=1.0, graded=0, cached=0)
+
+
+def test_recording_with_an_unknown_run_is_a_gradebook_error(
+    db_url: str, make_result: MakeResult
+) -> None:
+    with Gradebook(db_url) as book:
+        with pytest.raises(GradebookError, match="recording alice/softmax"):
+            book.record("alice", make_result(), run_id="not-a-run")
+        assert book.students() == [], "the failed write left nothing behind"
+
+
+def test_hostile_text_is_stored_on_every_backend(db_url: str, make_result: MakeResult) -> None:
+    nasty = "nul\x00 surrogate\udcff <script>alert(1)</script> \x1b[31mred\x1b[0m"
+    result = make_result(
+        output=nasty,
+        message=nasty,
+        notebook=nasty,
+        tests=[Outcome(nasty, 0.0, 1.0, "error", nasty)],
+        artifacts={"metrics": {"auc": {"g": math.nan, "q": math.inf}}, "text": nasty},
+    )
+    with Gradebook(db_url) as book:
+        book.record("alice", result)
+        [assignment] = book.students()[0].assignments
+    assert "\x00" not in assignment.output
+    assert assignment.output.startswith("nul\ufffd surrogate\ufffd <script>")
+    assert assignment.tests[0].message == assignment.output
+    assert assignment.artifacts["metrics"]["auc"] == {"g": None, "q": None}
+
+
+def test_an_empty_gradebook_has_no_students(db_url: str) -> None:
+    with Gradebook(db_url) as book:
+        assert book.students() == []
+        assert list(book.iter_students()) == []
+
+
+def test_iter_students_without_evidence_drops_only_the_heavy_fields(
+    db_url: str, make_result: MakeResult
+) -> None:
+    with Gradebook(db_url) as book:
+        book.record("alice", make_result(notebook="{}", output="lots"))
+        book.override("alice", "softmax", 1.0, reason="r")
+        [light] = list(book.iter_students(evidence=False))
+    [assignment] = light.assignments
+    assert assignment.output == "" and assignment.notebook is None
+    assert set(assignment.artifacts) == {"override"}
+    assert assignment.score == 1.0 and len(assignment.tests) == 3
