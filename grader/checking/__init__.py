@@ -51,8 +51,9 @@ def main(*, assignment: str, path: Path | None = None, course_dir: Path | None =
         path: a ``.py`` script (graded as the assignment's file, whatever its name), a
             ``.ipynb`` notebook, or a folder; default: the current folder, where
             ``<assignment>.py`` wins over a notebook that defines the assignment's names.
-        course_dir: the course folder holding ``assignments/``; default: the nearest one
-            above the current folder or the file, then ``$GRADER_COURSE``.
+        course_dir: the course folder holding ``assignments/``; default:
+            ``$GRADER_COURSE``, else the nearest folder above the current one (or above
+            the file) that holds ``assignments/<assignment>/``, else ``Course.find``.
         sandbox: "auto" (bwrap when it works, else a plain subprocess), "bwrap" or "none".
         display_names: how to name a checked file in the report instead of its path.
 
@@ -69,14 +70,16 @@ def main(*, assignment: str, path: Path | None = None, course_dir: Path | None =
     from ..engine.sandbox import choose_sandbox  # noqa: PLC0415
 
     given = Path(path) if path is not None else None
+    starts = [Path.cwd()]
+    if given is not None and given.exists():
+        starts.append(given.parent if given.is_file() else given)
     course = find_course(Path(course_dir) if course_dir is not None else None, assignment,
-                         Path.cwd(), *([given.parent if given.is_file() else given]
-                                       if given is not None and given.exists() else []))
+                         *starts)
     (name,) = course.check_names([assignment])
     config = course.config(name)
     found = candidates(config, given)
     _require_posix()
-    box = choose_sandbox("none" if os.name == "nt" else sandbox)
+    box = choose_sandbox(sandbox)
     shown = dict(display_names or {})
     with tempfile.TemporaryDirectory(prefix="grade-check-") as scratch:
         folder = Path(scratch) / STUDENT

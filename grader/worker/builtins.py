@@ -41,4 +41,7 @@ def load_keras_model(path: str) -> Any:
     return keras.saving.load_model(path, safe_mode=True, compile=False)
 
 
-BUILTINS: dict[str, Callable[..., Any]] = {"seed_everything": seed_everything, "load_keras_model": load_keras_model}
+BUILTINS: dict[str, Callable[..., Any]] = {
+    "seed_everything": seed_everything,
+    "load_keras_model": load_keras_model,
+}

@@ -861,7 +861,7 @@ def _format_warning(message: Any, category: Any, filename: Any, lineno: Any, lin
     """A warning raised in a cell says "Cell 3, line 2", not IPython's cache file name."""
     places = _last_places
     label = places.label(str(filename), lineno) if places is not None else None
-    if label is None:
+    if label is None or places is None:
         return _previous_formatwarning(message, category, filename, lineno, line)
     if line is None:
         line = places.source_line(str(filename), lineno, None)
@@ -1214,7 +1214,7 @@ def _run_shell(cmd: str) -> int:
         assert proc.stdout is not None
         decoder = codecs.getincrementaldecoder("utf-8")("replace")
         while True:
-            chunk = proc.stdout.read1(65536)
+            chunk = proc.stdout.read1(65536)  # type: ignore[attr-defined]
             text = decoder.decode(chunk, final=not chunk)
             if text:
                 sys.stdout.write(text)
@@ -1258,9 +1258,9 @@ def _use_inline(shell: Any) -> None:
 
     # A previous run in this process left the inline backend configured for its own shell.
     with contextlib.suppress(AttributeError):
-        del backend_inline.configure_inline_support.current_backend
-    backend_inline.show._to_draw = []
-    backend_inline.show._draw_called = False
+        del backend_inline.configure_inline_support.current_backend  # type: ignore[attr-defined]
+    backend_inline.show._to_draw = []  # type: ignore[attr-defined]
+    backend_inline.show._draw_called = False  # type: ignore[attr-defined]
     if "matplotlib.pyplot" in sys.modules:
         from IPython.core.pylabtools import activate_matplotlib
 
@@ -1455,18 +1455,19 @@ class _Run:
             timer.disarm()
 
         errors = list(shell._grader_shown)
-        for exc in (
+        for found in (
             getattr(result, "error_before_exec", None),
             getattr(result, "error_in_exec", None),
             escaped,
         ):
-            if exc is not None and not any(exc is seen for seen in errors):
-                errors.append(exc)
-        timed_out = timer is not None and timer.fired
-        if timed_out and not any(isinstance(e, CellTimeoutError) for e in errors):
+            if found is not None and not any(found is seen for seen in errors):
+                errors.append(found)
+        if timer is not None and timer.fired and not any(
+            isinstance(e, CellTimeoutError) for e in errors
+        ):
             errors.append(CellTimeoutError(timer.message()))  # swallowed by the student's code
-        for exc in errors:
-            self._record_error(number, exc)
+        for error in errors:
+            self._record_error(number, error)
         return self.outputs.finish()
 
     def _record_error(self, number: int, exc: BaseException) -> None:

@@ -53,7 +53,8 @@ def test_check_in_a_notebook_shows_a_table_and_returns_the_report(
 @pytest.mark.slow
 def test_check_in_a_notebook_reports_a_wrong_function(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = write_notebook(tmp_path / "work.ipynb", NAIVE, CHECK_CELL)
+    # Definitions and the check in one cell: what precedes the call is checked.
+    path = write_notebook(tmp_path / "work.ipynb", NAIVE + "\n" + CHECK_CELL)
     cell = _run(path, monkeypatch).cells[-1]
     plain, html = _texts(cell)
     assert plain.rstrip().endswith("False"), plain
