@@ -45,7 +45,7 @@ t0 = time.perf_counter()
 import numpy as np
 import tensorflow as tf
 sys.path.insert(0, sys.argv[3])
-from grader.jets.worker_builtins import load_keras_model
+from grader.worker.builtins import load_keras_model
 t1 = time.perf_counter()
 model = load_keras_model(sys.argv[1])
 t2 = time.perf_counter()
@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     X_train, X_val, y_train, y_val = train_test_split(X_rest, y_rest, test_size=0.1, random_state=0)
 
     start = time.perf_counter()
-    from grader.jets.worker_builtins import seed_everything
+    from grader.worker.builtins import seed_everything
 
     solution = _load_reference()
     figures["tensorflow_import_seconds"] = round(time.perf_counter() - start, 2)

@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 import nbformat
@@ -184,9 +185,9 @@ def main(argv: list[str] | None = None) -> int:
             mine = {s["student"]: s["score"] / s["max_score"] for s in document["students"]}
 
         n = len(students)
-        print(f"{n} notebooks (softmax + cross_entropy; {sum(s.category == 'correct' for s in students)}"
-              f" correct, {sum(s.category == 'bug' for s in students)} with one bug, "
-              f"{sum(s.category == 'import_error' for s in students)} failing at import); "
+        count = Counter(s.category for s in students)
+        print(f"{n} notebooks (softmax + cross_entropy; {count['correct']} correct, "
+              f"{count['bug']} with one bug, {count['import_error']} failing at import); "
               f"load average {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
         for label, seconds in figures.items():
             print(f"  {label:20s} {seconds:6.1f} s  {seconds / n:5.2f} s/notebook  "

@@ -88,7 +88,7 @@ def main(*, assignment: str, path: Path | None = None, course_dir: Path | None =
         for source in found.files:
             target = target_name(config, source)
             (folder / target).write_bytes(source.read_bytes())
-            originals[target] = shown.get(str(source), str(source))
+            originals[target] = shown.get(str(source), _shown(source))
         submission = discover_student(folder, [config])
         if not submission.assignments.get(name):
             # A notebook that does not define the names still runs, so its errors show.
@@ -98,9 +98,17 @@ def main(*, assignment: str, path: Path | None = None, course_dir: Path | None =
     report = CheckReport.from_result(result, title=config.title, checked=list(originals.values()),
                                      sandbox=box.name)
     _name_files(report, originals)
-    report.notes += [f"also found {other.name}; to check it: grade check {name} {other}"
+    report.notes += [f"also found {other.name}; to check it: grade check {name} {_shown(other)}"
                      for other in found.others]
     return report
+
+
+def _shown(path: Path) -> str:
+    """``path`` as the student would type it: relative when it is below the current folder."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _name_files(report: CheckReport, originals: dict[str, str]) -> None:

@@ -113,17 +113,21 @@ class BwrapSandbox(Sandbox):
         for name in ETC_FILES:
             if (Path("/etc") / name).exists():
                 args += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
+        # /tmp first: a checkout under /tmp is then bound on top of it, not hidden by it.
+        args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]
         for path in _python_trees():
             args += _parents(path)
             args += ["--ro-bind", str(path), str(path)]
-        args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp",
-                 "--chdir", "/tmp", "--clearenv"]
+        args += ["--chdir", "/tmp", "--clearenv"]
         for key, value in worker_environment("/tmp").items():
             args += ["--setenv", key, value]
         return [*args, "--", *argv], {}
 
     def worker_args(self, slot: int) -> list[str]:
         args = ["--scratch", "/tmp", "--own-pid-namespace"]
+        for path in _python_trees():
+            if path.is_relative_to("/tmp"):
+                args += ["--keep", path.relative_to("/tmp").parts[0]]
         if os.getuid() == 0:
             args += ["--uid", str(BASE_UID + slot), "--gid", str(BASE_UID + slot)]
         return args

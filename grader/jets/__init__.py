@@ -2,6 +2,6 @@
 
 ``data`` loads the real jets (OpenML 42468 or a local file) or generates the surrogate;
 ``metrics`` scores a probability matrix; ``settings`` reads the assignment's thresholds.
-None of them imports TensorFlow. ``worker_builtins`` is the exception that proves the rule:
-it runs inside the sandboxed worker and imports nothing else from ``grader``.
+None of them imports TensorFlow; what the worker does for the jet suite (seeding, loading a
+saved model) lives in ``grader.worker.builtins``, beside the student's code.
 """

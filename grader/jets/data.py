@@ -74,7 +74,8 @@ def load_jets(
         cache_dir: ``data_home`` for ``fetch_openml``; sklearn's default cache when None.
         seed: seed of the surrogate; also picks the subsample when ``n_samples`` is given
             for real data.
-        n_samples: number of rows to return; all (830,000 for the surrogate) when None.
+        n_samples: number of rows: a random subset of the real data, or a surrogate of
+            that size (its own draw, not the first rows of the 830,000); all when None.
 
     Returns:
         ``X``, a float32 DataFrame with the columns :data:`FEATURES` in that order, and

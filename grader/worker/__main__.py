@@ -66,9 +66,11 @@ def _set_limits(limits: dict[str, Any]) -> None:
 
 
 class Zygote:
-    def __init__(self, control: socket.socket, scratch: str, own_pid_namespace: bool) -> None:
+    def __init__(self, control: socket.socket, scratch: str, own_pid_namespace: bool,
+                 keep: tuple[str, ...] = ()) -> None:
         self.control = control
         self.scratch = scratch
+        self.keep = set(keep)
         self.own_pid_namespace = own_pid_namespace
         self.workdir: str | None = None
 
@@ -160,6 +162,8 @@ class Zygote:
     def _wipe(self) -> None:
         if self.own_pid_namespace:
             for entry in os.listdir(self.scratch):
+                if entry in self.keep:
+                    continue
                 path = os.path.join(self.scratch, entry)
                 if os.path.isdir(path) and not os.path.islink(path):
                     shutil.rmtree(path, ignore_errors=True)
@@ -181,6 +185,8 @@ def main() -> None:
     parser.add_argument("--scratch", default=tempfile.gettempdir())
     parser.add_argument("--own-pid-namespace", action="store_true")
     parser.add_argument("--control-fd", type=int, default=CONTROL_FD)
+    parser.add_argument("--keep", action="append", default=[],
+                        help="entries of the scratch folder never wiped (bound trees)")
     args = parser.parse_args()
     _drop_privileges(args.uid, args.gid)
     os.makedirs(args.scratch, exist_ok=True)
@@ -194,7 +200,7 @@ def main() -> None:
         os.dup2(args.control_fd, CONTROL_FD)
         os.close(args.control_fd)
     control = socket.socket(fileno=CONTROL_FD)
-    Zygote(control, args.scratch, args.own_pid_namespace).serve()
+    Zygote(control, args.scratch, args.own_pid_namespace, tuple(args.keep)).serve()
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """Operations the trusted side may ask of the worker by name, besides the student's code.
 
-They run in the worker, next to student code: seeding the student's random generators
-before training, and loading a saved Keras model with Keras' safe mode.
+They run in the sandboxed worker, next to student code, so this module imports nothing from
+the rest of ``grader``: the standard library, numpy, and TensorFlow/Keras only, and those
+lazily, so a worker without TensorFlow can still import it (and say so when asked).
+The hidden jet suite uses them to seed the student's training and to load a saved model.
 """
 
 from __future__ import annotations
@@ -15,29 +17,43 @@ import numpy as np
 
 
 def seed_everything(seed: int) -> None:
-    """Seed Python, numpy and (when the student uses it) TensorFlow/Keras."""
+    """Seed Python, numpy and, when TensorFlow is installed, Keras and TensorFlow.
+
+    Also asks TensorFlow for deterministic kernels, so that a regrade of the same
+    submission trains the same weights on the same machine.
+    """
+    seed = int(seed)
     random.seed(seed)
-    np.random.seed(seed % (2**32))
-    os.environ["PYTHONHASHSEED"] = str(seed)
+    np.random.seed(seed % 2**32)
     try:
-        import keras  # noqa: PLC0415 - heavy, imported only for the jet assignment
+        import tensorflow as tf
     except ImportError:
         return
+    import keras
+
     keras.utils.set_random_seed(seed)
     try:
-        import tensorflow as tf  # noqa: PLC0415
-
         tf.config.experimental.enable_op_determinism()
-    except (ImportError, AttributeError, RuntimeError):
+    except (AttributeError, RuntimeError):
         pass
 
 
 def load_keras_model(path: str) -> Any:
-    """A saved ``.keras`` model, loaded in safe mode (no arbitrary code from the file)."""
-    import keras  # noqa: PLC0415
+    """Load a submitted ``.keras`` file without running any code it carries.
 
-    if os.path.isabs(path) or ".." in path.split("/"):
+    ``safe_mode=True`` refuses Lambda layers that would unpickle Python code;
+    ``compile=False`` because grading only calls ``predict``.
+    """
+    try:
+        import keras
+    except ImportError as exc:
+        raise ImportError(
+            "loading a saved Keras model needs TensorFlow: pip install 'grader[jet]'"
+        ) from exc
+    if os.path.isabs(path) or ".." in path.replace("\\", "/").split("/"):
         raise ValueError("the model must be a file of the submission folder")
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"no saved model at {path}")
     return keras.saving.load_model(path, safe_mode=True, compile=False)
 
 

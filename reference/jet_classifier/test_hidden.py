@@ -153,7 +153,7 @@ def _train_and_predict(submission: Any, data: JetData, result: Run) -> None:
         try:
             model = submission.build_model(len(FEATURES), len(LABELS))
         except Exception as exc:
-            result.error = f"build_model(16, 5) raised {type(exc).__name__}: {exc}"
+            result.error = f"build_model(16, 5) raised {_name(exc)}"
             return
         before = _weight_matrices(model)
         start = time.monotonic()

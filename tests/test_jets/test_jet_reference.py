@@ -28,7 +28,7 @@ def _reference():
 def test_reference_trains_to_a_sane_accuracy(tmp_path: Path) -> None:
     from sklearn.model_selection import train_test_split
 
-    from grader.jets.worker_builtins import load_keras_model, seed_everything
+    from grader.worker.builtins import load_keras_model, seed_everything
 
     X, y = load_jets("surrogate", n_samples=20_000, seed=0)
     X_rest, X_test, y_rest, y_test = split_jets(X.to_numpy(np.float32), encode_labels(y))
@@ -52,14 +52,14 @@ def test_reference_trains_to_a_sane_accuracy(tmp_path: Path) -> None:
 
 
 def test_load_keras_model_refuses_a_missing_file(tmp_path: Path) -> None:
-    from grader.jets.worker_builtins import load_keras_model
+    from grader.worker.builtins import load_keras_model
 
     with pytest.raises(FileNotFoundError):
         load_keras_model(str(tmp_path / "jet_model.keras"))
 
 
 def test_seed_everything_makes_weights_repeat() -> None:
-    from grader.jets.worker_builtins import seed_everything
+    from grader.worker.builtins import seed_everything
 
     solution = _reference()
     seed_everything(7)

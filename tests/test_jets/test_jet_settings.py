@@ -96,7 +96,7 @@ def test_trusted_side_modules_do_not_import_tensorflow() -> None:
     code = (
         "import sys\n"
         "import grader.jets.data, grader.jets.metrics, grader.jets.settings\n"
-        "import grader.jets.worker_builtins\n"
+        "import grader.worker.builtins\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'keras')))\n"
     )
     out = subprocess.run(
@@ -106,7 +106,7 @@ def test_trusted_side_modules_do_not_import_tensorflow() -> None:
 
 
 def test_worker_builtins_import_nothing_else_from_grader() -> None:
-    source = (REPO / "grader" / "jets" / "worker_builtins.py").read_text()
+    source = (REPO / "grader" / "worker" / "builtins.py").read_text()
     imported = set()
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):

@@ -51,7 +51,7 @@ def test_bundle_installs_offline_and_checks_the_stub(tmp_path: Path) -> None:
     folder = out / "assignments" / "softmax"
     stub = _run([grade, "check", "softmax"], folder)
     assert stub.returncode == 1, stub.stdout + stub.stderr
-    assert stub.stdout.startswith(f"softmax: checked {folder / 'softmax.py'}")
+    assert stub.stdout.startswith("softmax: checked softmax.py\n")
     assert "FAIL test_large_inputs" in stub.stdout
     assert "not written yet" in stub.stdout
 
