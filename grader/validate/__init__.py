@@ -147,10 +147,14 @@ def main(*, assignments: list[str] | None = None, course_dir: Path | None = None
 
 
 def _comparable(result: AssignmentResult) -> dict[str, Any]:
+    """The grade itself: scores, statuses, messages, artifacts; not the captured output,
+    which may carry timestamps (TensorFlow's start-up log does)."""
     from ..results import StudentResult  # noqa: PLC0415
 
     document = results_json([StudentResult("x", [result])])
-    return document["students"][0]["assignments"][0]
+    assignment = document["students"][0]["assignments"][0]
+    assignment.pop("output", None)
+    return assignment
 
 
 def format_report(report: ValidateReport) -> str:

@@ -3,8 +3,8 @@
 The data is loaded here, on the trusted side; the worker receives the training and
 validation parts and the test features, never the test labels. The student's model stays in
 the worker behind a handle: the suite asks it to train and to predict, and scores the
-probabilities that come back. One training run serves every test: it is cached per
-``submission`` object, and so is the data per set of options.
+probabilities that come back. One training run serves every test: it is kept in the
+``submission_cache`` of the student, and the data is cached per set of options.
 
 Options (``grader_options``, dict-like): ``jet_data`` ("surrogate", "openml" or a file
 path), ``jet_data_path``, ``jet_cache_dir``, ``jet_n_samples``, ``assignment_toml``. The
@@ -70,7 +70,6 @@ class Run:
 
 
 _DATA: dict[tuple[Any, ...], JetData] = {}
-_RUNS: dict[int, tuple[Any, Run]] = {}
 
 
 def _option(options: Any, key: str, default: Any = None) -> Any:
@@ -125,17 +124,15 @@ def _load(
 
 
 @pytest.fixture
-def jet_run(submission: Any, jet_data: JetData) -> Run:
-    cached = _RUNS.get(id(submission))
-    if cached is None or cached[0] is not submission:
-        result = Run()
-        _RUNS[id(submission)] = (submission, result)
+def jet_run(submission: Any, jet_data: JetData, submission_cache: dict[str, Any]) -> Run:
+    """One training run per student, shared by every test (``submission_cache``)."""
+    result = submission_cache.get("jet_run")
+    if result is None:
+        result = submission_cache["jet_run"] = Run()
         try:
             _train_and_predict(submission, jet_data, result)
         except GradingAborted as exc:
             result.aborted = exc
-        cached = _RUNS[id(submission)]
-    result = cached[1]
     if result.aborted is not None:
         raise result.aborted
     return result
