@@ -121,13 +121,14 @@ def _summary(run: AssignmentRun, names: tuple[str, ...]) -> str:
     load = run.load
     if load is None:
         return "\n".join(str(run.failure or "").splitlines()[:3])
+    code = [f for f in run.files if f.endswith((".py", ".ipynb"))]
     for name in names:
         providers = [f["file"] for f in load.files if name in f.get("defines", [])]
         if len(providers) > 1:
             lines.append(f"{name} is defined in {' and '.join(providers)}: graded the one in "
                          f"{providers[0]}")
-        elif not providers:
-            lines.append(f"{name} is not defined in {', '.join(run.files)}")
+        elif not providers and code:
+            lines.append(f"{name} is not defined in {', '.join(code)}")
     lines += load.errors()
     for entry in load.files:
         lines += [f"{entry['file']}: {note}" for note in entry.get("notes", [])]
