@@ -25,6 +25,7 @@ lint: $(STAMP)
 
 validate: $(STAMP)
 	$(BIN)/grade validate -a softmax -a cross_entropy -a kfold -a early_stopping
+	GRADER_JET_N_SAMPLES=60000 $(BIN)/grade validate -a jet_classifier
 
 test: $(STAMP) lint validate
 	$(BIN)/python -m pytest -q -ra
