@@ -64,6 +64,11 @@ class LoadReport:
     files: list[dict[str, Any]] = field(default_factory=list)
     notebooks: dict[str, str] = field(default_factory=dict)
 
+    def callable(self, name: str) -> bool:
+        provider = self.provider(name)
+        return any(entry["file"] == provider and name in entry.get("callables", [])
+                   for entry in self.files)
+
     def provider(self, name: str) -> str | None:
         for entry in self.files:
             if name in entry.get("defines", []):
@@ -234,8 +239,11 @@ class AssignmentRun:
     def decode(self, node: Any, blobs: list[bytes]) -> Any:
         def fallback(tagged: dict[str, Any]) -> Any:
             if "h" in tagged and isinstance(tagged["h"], int):
+                methods = tagged.get("methods")
                 return RemoteObject(self, tagged["h"], str(tagged.get("type", "object")),
-                                    bool(tagged.get("call")))
+                                    bool(tagged.get("call")),
+                                    methods=frozenset(m for m in methods if isinstance(m, str))
+                                    if isinstance(methods, list) else frozenset())
             raise wire.WireError("the worker may not send callbacks")
 
         try:
@@ -268,19 +276,23 @@ def _describe(message: dict[str, Any]) -> str:
 class RemoteObject:
     """An object that stayed in the worker; attributes and calls go through the channel."""
 
-    __slots__ = ("_call", "_handle", "_label", "_run", "_type")
+    __slots__ = ("_call", "_handle", "_label", "_methods", "_run", "_type")
 
     def __init__(self, run: AssignmentRun, handle: int, type_name: str, is_callable: bool,
-                 label: str = ""):
+                 label: str = "", methods: frozenset[str] = frozenset()):
         self._run = run
         self._handle = handle
         self._type = type_name
         self._call = is_callable
         self._label = label
+        self._methods = methods
 
     def __getattr__(self, attr: str) -> Any:
         if attr.startswith("__"):
             raise AttributeError(attr)
+        if attr in self._methods:
+            return RemoteCall(self._run, {"handle": self._handle}, attr,
+                              f"{self._label or 'your object'}.{attr}")
         value = self._run.request({"op": "get", "ref": {"handle": self._handle}, "attr": attr,
                                    "what": f"{self._label or 'your object'}.{attr}"})
         if isinstance(value, RemoteObject) and not value._label:
@@ -302,6 +314,24 @@ class RemoteObject:
 
     def __repr__(self) -> str:
         return f"<student object of type {self._type}>"
+
+
+class RemoteCall:
+    """A function or method of the student's, called in one round trip (no fetch first)."""
+
+    __slots__ = ("_attr", "_label", "_ref", "_run")
+
+    def __init__(self, run: AssignmentRun, ref: dict[str, Any], attr: str | None, label: str):
+        self._run = run
+        self._ref = ref
+        self._attr = attr
+        self._label = label
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._run.call(self._ref, self._attr, args, kwargs, what=self._label)
+
+    def __repr__(self) -> str:
+        return f"<student function {self._label}>"
 
 
 class RemoteIterator:
@@ -333,6 +363,8 @@ class SubmissionProxy:
         load = run.ensure()
         if name not in run.names or load.provider(name) is None:
             raise StudentCodeError(_missing_message(name, run, load))
+        if load.callable(name):
+            return RemoteCall(run, {"name": name}, None, name)
         value = run.request({"op": "get", "ref": {"name": name}})
         if isinstance(value, RemoteObject):
             value._label = name

@@ -58,6 +58,17 @@ def describe_exception(exc: BaseException) -> dict[str, Any]:
     }
 
 
+def _method_names(kind: type) -> list[str]:
+    """Public methods of a class, so the trusted side can call them in one round trip."""
+    try:
+        return sorted(
+            name for name in dir(kind)
+            if not name.startswith("_") and callable(getattr(kind, name, None))
+        )[:200]
+    except Exception:  # noqa: BLE001 - a hostile metaclass only costs round trips
+        return []
+
+
 class Child:
     """Serves one (student, assignment) over ``sock`` until the trusted side hangs up."""
 
@@ -76,6 +87,7 @@ class Child:
             "h": handle,
             "type": f"{kind.__module__}.{kind.__qualname__}",
             "call": callable(value),
+            "methods": _method_names(kind),
         }
 
     def _encode(self, value: Any) -> tuple[dict[str, Any], list[bytes]]:
@@ -200,9 +212,12 @@ class Child:
             except BaseException as exc:  # noqa: BLE001 - SystemExit at import included
                 entry["ok"] = False
                 entry["error"] = describe_exception(exc)
+            entry["callables"] = []
             for name in names:
                 if name in namespace:
                     entry["defines"].append(name)
+                    if callable(namespace[name]):
+                        entry["callables"].append(name)
                     self.namespace.setdefault(name, namespace[name])
             report["files"].append(entry)
         return report
