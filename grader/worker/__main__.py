@@ -196,6 +196,17 @@ def main() -> None:
             importlib.import_module(name)
         except ImportError:
             pass
+    if "IPython" in args.preload:
+        try:
+            from .notebook import preload  # noqa: PLC0415
+
+            preload()
+        except Exception:  # noqa: BLE001 - a missing optional piece only costs speed
+            pass
+    # What the zygote imported is shared with every child: keep the collector off those pages
+    # so children do not copy them on write just by scanning them.
+    gc.collect()
+    gc.freeze()
     _non_dumpable()
     if args.control_fd != CONTROL_FD:
         os.dup2(args.control_fd, CONTROL_FD)
