@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import ast
 import json
+import math
 import os
 import random
 import resource
@@ -369,7 +370,7 @@ def grade_command(args: argparse.Namespace, subs: Path, work: Path,
         # The CLI has no switch for it: call the same grade.main the CLI calls, with out=None.
         spec = {"dir": str(subs), "assignments": names, "json": str(work / "results.json"),
                 "db": db, "jobs": args.jobs, "course": str(args.course),
-                "sandbox": "none" if args.sandbox == "none" else "auto"}
+                "sandbox": args.sandbox}
         return [sys.executable, "-c", NO_REPORTS_DRIVER, json.dumps(spec)]
     command = [str(grade), str(subs)]
     for name in names:
@@ -417,7 +418,7 @@ def percentile(values: list[float], q: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
+    rank = max(1, min(len(ordered), math.ceil(q / 100 * len(ordered))))
     return ordered[rank - 1]
 
 

@@ -50,8 +50,6 @@ def load_keras_model(path: str) -> Any:
         raise ImportError(
             "loading a saved Keras model needs TensorFlow: pip install 'grader[jet]'"
         ) from exc
-    if os.path.isabs(path) or ".." in path.replace("\\", "/").split("/"):
-        raise ValueError("the model must be a file of the submission folder")
     if not os.path.isfile(path):
         raise FileNotFoundError(f"no saved model at {path}")
     return keras.saving.load_model(path, safe_mode=True, compile=False)
