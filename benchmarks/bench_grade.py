@@ -386,6 +386,19 @@ def grade_command(args: argparse.Namespace, subs: Path, work: Path,
     return command
 
 
+def engine_version() -> str:
+    """The commit the grader was measured at, ``+dirty`` when ``grader/`` has local changes."""
+    package = Path(__file__).resolve().parents[1]
+    try:
+        head = subprocess.run(["git", "-C", str(package), "rev-parse", "--short", "HEAD"],
+                              capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(package), "status", "--porcelain", "grader"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("+dirty" if dirty else "")
+
+
 def _cli_has(option: str) -> bool:
     grade = Path(sys.executable).with_name("grade")
     done = subprocess.run([str(grade), "run", "--help"], capture_output=True, text=True,
@@ -508,7 +521,7 @@ def report(summary: dict[str, Any]) -> str:
     lines = [
         f"{s['n']} {s['kind']} x {len(s['assignments'])} assignments "
         f"({', '.join(s['assignments'])}), -j {s['jobs']}, sandbox {s['sandbox']}, "
-        f"reports {'on' if s['reports'] else 'off'}",
+        f"reports {'on' if s['reports'] else 'off'}, engine {s.get('engine', '?')}",
         f"  wall            {s['wall_s']:8.1f} s   {s['submissions_per_s']:.2f} submissions/s "
         f"(target >= {target:g} at N=200)",
         f"  grading         {s['grading_s'] or 0:8.1f} s   (runs.seconds: discovery + pool)",
@@ -607,6 +620,7 @@ def main(argv: list[str] | None = None) -> int:
                  for part in command]
         summary["command"] = shlex.join(shown)
         summary["skipped"] = skipped
+        summary["engine"] = engine_version()
         print(report(summary))
         print(f"  command         {summary['command']}")
         if args.json_out:

@@ -19,7 +19,10 @@ from ..errors import ProtocolError, StudentCodeError, SubmissionTimeout, WorkerD
 from ..worker import wire
 from .host import Child, ExitInfo, WorkerHost
 
+# A child that crashed is restarted for the next test (a bad input costs one test, not all);
+# after a second timeout the remaining tests fail at once instead of waiting out the clock.
 MAX_RESTARTS = 3
+MAX_TIMEOUTS = 2
 
 
 class RemoteException(Exception):
@@ -109,6 +112,7 @@ class AssignmentRun:
         self.load: LoadReport | None = None
         self.failure: BaseException | None = None
         self.restarts = 0
+        self.timeouts = 0
         self.outputs: list[str] = []
         self.exits: list[ExitInfo] = []
         self.timed_out = False
@@ -187,6 +191,9 @@ class AssignmentRun:
                 break
         except wire.ChannelTimeout:
             self.timed_out = True
+            self.timeouts += 1
+            if self.timeouts >= MAX_TIMEOUTS:
+                self.restarts = MAX_RESTARTS - 1
             what = "the whole assignment" if limit < (timeout or self.call_timeout) else "one call"
             allowed = limit if what == "one call" else self.total_timeout
             raise self._abort(SubmissionTimeout(
