@@ -13,6 +13,10 @@ from .results import StudentResult
 STATUS_STYLE = {"graded": "", "missing": "dim", "error": "red", "timeout": "yellow"}
 
 
+def _points(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
 class GradeDisplay:
     def __init__(self, *, enabled: bool = True) -> None:
         self.enabled = enabled
@@ -57,11 +61,12 @@ class GradeDisplay:
             cells = []
             for result in student.assignments:
                 style = STATUS_STYLE.get(result.status, "")
-                text = f"{result.score:g}/{result.max_score:g}"
+                text = f"{_points(result.score)}/{_points(result.max_score)}"
                 if result.status != "graded":
                     text += f" {result.status}"
                 cells.append(f"[{style}]{text}[/]" if style else text)
-            table.add_row(student.student, *cells, f"{student.score:g}/{student.max_score:g}")
+            table.add_row(student.student, *cells,
+                          f"{_points(student.score)}/{_points(student.max_score)}")
         self.out.print(table)
         self.out.print(
             f"graded {run.graded}, from the gradebook {run.cached}, in {run.seconds:.1f} s"

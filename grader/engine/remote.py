@@ -20,9 +20,9 @@ from ..worker import wire
 from .host import Child, ExitInfo, WorkerHost
 
 # A child that crashed is restarted for the next test (a bad input costs one test, not all);
-# after a second timeout the remaining tests fail at once instead of waiting out the clock.
+# after a third timeout the remaining tests fail at once instead of waiting out the clock.
 MAX_RESTARTS = 3
-MAX_TIMEOUTS = 2
+MAX_TIMEOUTS = 3
 
 
 class RemoteException(Exception):
@@ -124,6 +124,11 @@ class AssignmentRun:
         if self.child is not None and self.load is not None:
             return self.load
         if self.failure is not None and self.restarts >= MAX_RESTARTS:
+            if self.timeouts >= MAX_TIMEOUTS:
+                raise SubmissionTimeout(
+                    f"not run: {self.timeouts} earlier calls of this assignment ran out of time, "
+                    "so its remaining tests were stopped"
+                )
             raise self.failure
         if self.deadline is None:
             self.deadline = time.monotonic() + self.total_timeout
