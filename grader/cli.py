@@ -88,11 +88,12 @@ def _deadlines() -> dict | None:
               help="Jet data: surrogate, openml, or a parquet/csv file.")
 @click.option("--course", "course_dir", type=click.Path(path_type=Path),
               help="Course folder holding assignments/ and reference/.")
+@click.option("--no-reports", is_flag=True, help="Write no HTML reports (grade report can later).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or table.")
 def run_command(submissions_dir: Path, assignments: tuple[str, ...], out: Path,
                 json_path: Path | None, junit_path: Path | None, db: str, jobs: int | None,
                 no_sandbox: bool, require_sandbox: bool, force: bool, scheduler: str | None,
-                jet_data: str, course_dir: Path | None, quiet: bool) -> None:
+                jet_data: str, course_dir: Path | None, no_reports: bool, quiet: bool) -> None:
     """Grade every SUBMISSIONS_DIR/<student>/ folder."""
     from . import grade  # noqa: PLC0415
     from .terminal import GradeDisplay  # noqa: PLC0415
@@ -101,7 +102,8 @@ def run_command(submissions_dir: Path, assignments: tuple[str, ...], out: Path,
     try:
         with display:
             result = grade.main(
-                submissions_dir=submissions_dir, assignments=list(assignments), out=out,
+                submissions_dir=submissions_dir, assignments=list(assignments),
+                out=None if no_reports else out,
                 json_path=json_path, junit_path=junit_path, db=db,
                 jobs=jobs or os.cpu_count() or 1,
                 sandbox="none" if no_sandbox else "auto", require_sandbox=require_sandbox,

@@ -129,7 +129,8 @@ class AssignmentRun:
                     f"not run: {self.timeouts} earlier calls of this assignment ran out of time, "
                     "so its remaining tests were stopped"
                 )
-            raise self.failure
+            # A fresh exception each time: re-raising one object grows its traceback.
+            raise _fresh(self.failure)
         if self.deadline is None:
             self.deadline = time.monotonic() + self.total_timeout
         elif time.monotonic() >= self.deadline:
@@ -272,6 +273,13 @@ class AssignmentRun:
 
     def output(self) -> str:
         return "\n".join(o for o in self.outputs if o)
+
+
+def _fresh(failure: BaseException) -> BaseException:
+    try:
+        return type(failure)(*failure.args)
+    except TypeError:
+        return failure.with_traceback(None)
 
 
 def _describe(message: dict[str, Any]) -> str:

@@ -1037,6 +1037,11 @@ def _ipython_dir() -> str:
     import atexit
     import shutil
 
+    configured = os.environ.get("IPYTHONDIR")
+    if configured:
+        # The grader's worker names one inside its scratch folder, wiped with it.
+        os.makedirs(configured, exist_ok=True)
+        return configured
     path = tempfile.mkdtemp(prefix="grader-ipython-")
     atexit.register(shutil.rmtree, path, True)
     return path

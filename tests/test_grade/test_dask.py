@@ -75,7 +75,8 @@ def test_dask_cluster_gives_the_same_json_as_local(tmp_path: Path) -> None:
     grade.main(submissions_dir=submissions, assignments=ASSIGNMENTS, db=None, out=None,
                json_path=local_json, jobs=1, course_dir=REPO)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None, silence_logs=logging.ERROR) as cluster:
+                                  dashboard_address=None, silence_logs=logging.ERROR,
+                                  local_directory=str(tmp_path / "dask")) as cluster:
         run = grade.main(submissions_dir=submissions, assignments=ASSIGNMENTS, db=None,
                          out=None, json_path=dask_json, scheduler=cluster.scheduler_address,
                          course_dir=REPO)
