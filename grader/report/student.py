@@ -15,6 +15,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from grader.gradebook.names import student_filename
 from grader.report import plots
 from grader.report.notebook import NotebookView, read_notebook
 from grader.report.templating import environment, student_page, write_page
@@ -41,6 +42,7 @@ class AssignmentView:
     notebook: NotebookView | None
     metrics: list[tuple[str, str]] = field(default_factory=list)
     plots: list[Plot] = field(default_factory=list)
+    notebook_file: str = ""
 
 
 def _draw(title: str, draw: Any, *args: Any) -> Plot:
@@ -109,5 +111,15 @@ def render_student_html(result: StudentResult) -> str:
 
 
 def render_student(result: StudentResult, out_dir: Path) -> Path:
-    """Write ``out_dir/<student>.html`` and return its path."""
-    return write_page(Path(out_dir) / student_page(result.student), render_student_html(result))
+    """Write ``out_dir/<student>.html``, and beside it each executed notebook
+    (``<student>.<assignment>.ipynb``, outputs already capped by the worker)."""
+    template = environment().get_template("student.html")
+    views = [assignment_view(assignment) for assignment in result.assignments]
+    page = Path(out_dir) / student_page(result.student)
+    page.parent.mkdir(parents=True, exist_ok=True)
+    for view in views:
+        if view.result.notebook:
+            name = f"{page.stem}.{student_filename(view.result.assignment)}.ipynb"
+            (Path(out_dir) / name).write_text(view.result.notebook, encoding="utf-8")
+            view.notebook_file = name
+    return write_page(page, template.render(student=result, assignments=views))
