@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import time
-from pathlib import Path
 from typing import Any
 
 from ..course import Course
@@ -134,6 +133,3 @@ def _summary(run: AssignmentRun, names: tuple[str, ...]) -> str:
         lines += [f"{entry['file']}: {note}" for note in entry.get("notes", [])]
     return "\n".join(lines)
 
-
-def suite_paths(course: Course, assignments: list[str], kind: str = "hidden") -> list[Path]:
-    return [course.suite(name, kind) for name in assignments]
