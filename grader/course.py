@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .config import AssignmentConfig, load_config
@@ -75,9 +77,13 @@ class Course:
         path = self.reference_dir / name / "solution.py"
         return path if path.is_file() else None
 
-    def suite_hash(self, name: str, kind: str = "hidden") -> str:
-        """Content hash of everything that decides a grade besides the submission."""
+    def suite_hash(self, name: str, kind: str = "hidden",
+                   options: dict[str, Any] | None = None) -> str:
+        """Content hash of everything that decides a grade besides the submission:
+        the suite, the config, the reference, the grader's version and its options
+        (the jet data source, say)."""
         digest = hashlib.sha256(f"grader {__version__}\n".encode())
+        digest.update(json.dumps(options or {}, sort_keys=True, default=str).encode())
         paths = [self.suite(name, kind), self.assignments_dir / name / "assignment.toml"]
         solution = self.solution(name)
         if solution is not None and kind == "hidden":

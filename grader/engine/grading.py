@@ -37,7 +37,7 @@ class Engine:
         self.assignments = assignments
         self.kind = kind
         self.configs = {name: course.config(name) for name in assignments}
-        self.suite_hashes = {name: course.suite_hash(name, kind) for name in assignments}
+        self.suite_hashes = {name: course.suite_hash(name, kind, options) for name in assignments}
         self.session = SuiteSession([course.suite(n, kind) for n in assignments], options=options)
         self.session.start()
         self.host = WorkerHost(

@@ -87,7 +87,7 @@ def main(
     try:
         spec = EngineSpec(str(course.root), tuple(names), box.name, "hidden",
                           tuple(sorted((options or {}).items())))
-        kept, todo = _split_cached(students, names, course, gradebook, force)
+        kept, todo = _split_cached(students, names, course, gradebook, force, options or {})
         run.cached = sum(len(v) for v in kept.values())
         tasks = make_tasks(students, todo)
         if on_start:
@@ -146,11 +146,11 @@ def _open_gradebook(db: str | None) -> Any:
 
 
 def _split_cached(students: list[StudentSubmission], names: list[str], course: Course,
-                  gradebook: Any, force: bool
+                  gradebook: Any, force: bool, options: dict[str, Any]
                   ) -> tuple[dict[str, dict[str, AssignmentResult]], dict[str, list[str]]]:
     kept: dict[str, dict[str, AssignmentResult]] = {}
     todo: dict[str, list[str]] = {}
-    hashes = {n: course.suite_hash(n) for n in names}
+    hashes = {n: course.suite_hash(n, "hidden", options) for n in names}
     for student in students:
         kept[student.student] = {}
         todo[student.student] = []

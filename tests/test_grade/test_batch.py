@@ -80,3 +80,24 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
     unknown = subprocess.run([*grade_bin, str(submissions), "-a", "nosuch"],
                              capture_output=True, text=True, cwd=REPO, timeout=120)
     assert unknown.returncode == 2 and "unknown assignment nosuch" in unknown.stderr
+
+
+def test_the_gradebook_cache_is_keyed_by_content_and_options(tmp_path: Path) -> None:
+    submissions = make_batch(tmp_path, 2)
+    db = f"sqlite:///{tmp_path / 'gradebook.db'}"
+
+    def run(**options: str) -> grade.GradeRun:
+        return grade.main(submissions_dir=submissions, assignments=["softmax"], db=db,
+                          out=None, jobs=1, course_dir=REPO, options=options)
+
+    first = run(jet_data="surrogate")
+    assert (first.graded, first.cached) == (2, 0)
+    again = run(jet_data="surrogate")
+    assert (again.graded, again.cached) == (0, 2)
+    assert [s.to_dict() for s in again.students] == [s.to_dict() for s in first.students]
+    changed_file = submissions / "student01" / "softmax.py"
+    changed_file.write_text("def softmax(x, axis=-1):\n    return x\n")
+    changed = run(jet_data="surrogate")
+    assert (changed.graded, changed.cached) == (1, 1)
+    other_data = run(jet_data="openml")
+    assert (other_data.graded, other_data.cached) == (2, 0)
