@@ -37,10 +37,15 @@ class StudentSubmission:
                 for name in self.assignments.get(assignment, [])}
 
     def submission_hash(self, assignment: str) -> str:
-        digest = hashlib.sha256()
-        for name, data in sorted(self.files_for(assignment).items()):
-            digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
-        return digest.hexdigest()
+        return files_hash(self.files_for(assignment))
+
+
+def files_hash(files: dict[str, bytes]) -> str:
+    """Content hash of a submission's files for one assignment (names and bytes)."""
+    digest = hashlib.sha256()
+    for name, data in sorted(files.items()):
+        digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+    return digest.hexdigest()
 
 
 def _defines(source: str, name: str) -> bool:

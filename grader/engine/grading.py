@@ -11,7 +11,7 @@ import time
 from typing import Any
 
 from ..course import Course
-from ..discover import StudentSubmission
+from ..discover import StudentSubmission, files_hash
 from ..results import AssignmentResult, StudentResult
 from .host import DEFAULT_PRELOAD, WorkerHost
 from .plugin import Job
@@ -71,7 +71,7 @@ class Engine:
         if not files:
             job = self.session.run(Job(assignment, None, reference=reference,
                                        missing_message=problem or "not submitted"))
-            return self._result(assignment, submission, job, "missing", problem or
+            return self._result(assignment, submission, files, job, "missing", problem or
                                 f"nothing submitted for {assignment}: expected "
                                 f"{' or '.join(config.files) or 'a notebook'}", started)
         limits = config.limits.to_dict()
@@ -85,15 +85,15 @@ class Engine:
         if status == "graded" and ((run.load is None and run.failure is not None)
                                    or (run.load is not None and _nothing_loaded(run.load))):
             status = "error"
-        result = self._result(assignment, submission, job, status,  # type: ignore[arg-type]
+        result = self._result(assignment, submission, files, job, status,  # type: ignore[arg-type]
                               _summary(run, config.names), started)
         result.output = run.output()
         if run.load is not None and run.load.notebooks:
             result.notebook = next(iter(run.load.notebooks.values()))
         return result
 
-    def _result(self, assignment: str, submission: StudentSubmission, job: Job, status: str,
-                message: str, started: float) -> AssignmentResult:
+    def _result(self, assignment: str, submission: StudentSubmission, files: dict[str, bytes],
+                job: Job, status: str, message: str, started: float) -> AssignmentResult:
         return AssignmentResult(
             assignment=assignment,
             score=round(sum(t.score for t in job.results), 6),
@@ -102,7 +102,7 @@ class Engine:
             tests=job.results,
             message=message,
             files=list(submission.assignments.get(assignment, [])),
-            submission_hash=submission.submission_hash(assignment),
+            submission_hash=files_hash(files),
             suite_hash=self.suite_hashes[assignment],
             duration=round(time.monotonic() - started, 3),
             artifacts=dict(job.artifacts),

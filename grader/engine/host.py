@@ -34,7 +34,6 @@ class Child:
     pid: int
     sock: socket.socket
     output: IO[bytes]
-    started: float
 
     def read_output(self, limit: int) -> str:
         self.output.flush()
@@ -168,7 +167,7 @@ class WorkerHost:
             raise SandboxUnavailable(f"the worker's zygote stopped answering: {exc}") from exc
         finally:
             theirs.close()
-        return Child(pid=int(reply["pid"]), sock=ours, output=output, started=time.monotonic())
+        return Child(pid=int(reply["pid"]), sock=ours, output=output)
 
     def finish(self, child: Child) -> ExitInfo:
         """Kill what is left of ``child`` and report how it ended."""

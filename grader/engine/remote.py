@@ -114,7 +114,6 @@ class AssignmentRun:
         self.restarts = 0
         self.timeouts = 0
         self.outputs: list[str] = []
-        self.exits: list[ExitInfo] = []
         self.timed_out = False
         self.callbacks: dict[int, Callable[..., Any]] = {}
 
@@ -167,7 +166,6 @@ class AssignmentRun:
         self.outputs.append(self.child.read_output(max_bytes))
         self.child.output.close()
         self.child = None
-        self.exits.append(info)
         return info
 
     def _abort(self, failure: BaseException) -> BaseException:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,9 +70,6 @@ def grade_task(spec: EngineSpec, task: Task) -> dict[str, Any]:
     engine = _engine(spec)
     submission = discover_student(Path(task.folder), list(engine.configs.values()))
     return engine.grade(submission, only=list(task.assignments)).to_dict()
-
-
-Progress = Callable[[StudentResult], None]
 
 
 def run_local(spec: EngineSpec, tasks: list[Task], jobs: int,

@@ -75,8 +75,9 @@ def variants(course: Course, name: str) -> Iterator[Variant]:
     solution = course.solution(name)
     if solution is None:
         raise ConfigError(f"{name}: reference/{name}/solution.py is missing")
+    if not course.config(name).files:
+        raise ConfigError(f"{name}: assignment.toml lists no files")
     yield Variant("reference", "solution", solution)
-    config = course.config(name)
     for stub in sorted((course.assignments_dir / name).glob(f"{name}.*")):
         if stub.suffix in (".py", ".ipynb"):
             yield Variant("stub", stub.name, stub)
@@ -84,8 +85,6 @@ def variants(course: Course, name: str) -> Iterator[Variant]:
         yield Variant("mutant", mutant.stem, mutant)
     for alternative in sorted((course.root / "tests" / "alternatives" / name).glob("*.py")):
         yield Variant("alternative", alternative.stem, alternative)
-    if not config.files:
-        raise ConfigError(f"{name}: assignment.toml lists no files")
 
 
 def _lost(result: AssignmentResult, test: str) -> bool:
@@ -124,7 +123,6 @@ def main(*, assignments: list[str] | None = None, course_dir: Path | None = None
         configs = list(engine.configs.values())
         for name in names:
             config = engine.configs[name]
-            first_reference: dict[str, Any] | None = None
             for index, variant in enumerate([*variants(course, name)]):
                 folder = Path(tmp) / f"{name}-{index:03d}-{variant.kind}-{variant.name}"
                 folder.mkdir()
@@ -138,8 +136,7 @@ def main(*, assignments: list[str] | None = None, course_dir: Path | None = None
                                            result.max_score, ok, detail))
                 if variant.kind == "reference":
                     again = engine.grade(submission, only=[name]).assignments[0]
-                    first_reference = _comparable(result)
-                    same = _comparable(again) == first_reference
+                    same = _comparable(again) == _comparable(result)
                     report.checks.append(Check(name, "rerun", "solution", again.score,
                                                again.max_score, same,
                                                "identical" if same else "differs"))
