@@ -205,13 +205,10 @@ class AssignmentRun:
                 "an infinite loop, or far too slow"
             )) from None
         except (wire.ChannelClosed, BrokenPipeError, ConnectionError) as exc:
-            child = self.child
-            info = self._drop_child() if child is not None else None
-            self.failure = WorkerDiedError(
+            info = self._drop_child()
+            raise self._abort(WorkerDiedError(
                 f"{_describe(message)} crashed: {info.describe() if info else exc}"
-            )
-            self.restarts += 1
-            raise self.failure from None
+            )) from None
         except wire.WireError as exc:
             raise self._abort(ProtocolError(f"the worker broke the protocol: {exc}")) from None
         if reply.get("ok"):
