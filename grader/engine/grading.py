@@ -15,7 +15,7 @@ from ..discover import StudentSubmission, files_hash
 from ..results import AssignmentResult, StudentResult
 from .host import DEFAULT_PRELOAD, WorkerHost
 from .plugin import Job
-from .remote import AssignmentRun, LoadReport
+from .remote import AssignmentRun, LoadReport, SharedChild
 from .sandbox import Sandbox
 from .session import SuiteSession
 
@@ -56,16 +56,49 @@ class Engine:
 
     def grade(self, submission: StudentSubmission, only: list[str] | None = None) -> StudentResult:
         names = [a for a in self.assignments if only is None or a in only]
-        return StudentResult(
-            student=submission.student,
-            assignments=[self.grade_assignment(submission, name) for name in names],
-            ignored=list(submission.ignored),
-        )
+        files = {name: submission.files_for(name) for name in names}
+        shared = self.shared_children(files)
+        try:
+            results = [self.grade_assignment(submission, name, shared.get(name), files[name])
+                       for name in names]
+        finally:
+            for child in {id(c): c for c in shared.values()}.values():
+                child.close()
+        return StudentResult(student=submission.student, assignments=results,
+                             ignored=list(submission.ignored))
 
-    def grade_assignment(self, submission: StudentSubmission, assignment: str) -> AssignmentResult:
+    def shared_children(self, files: dict[str, dict[str, bytes]]) -> dict[str, SharedChild]:
+        """One child per group of assignments with equal limits, holding all of their files.
+
+        The four numeric assignments share one child, so a student costs one fork and a
+        notebook holding every part runs once; an assignment with other limits (the jet
+        classifier, which needs no address-space limit for TensorFlow) gets its own. The
+        CPU-time limit of a shared child is the sum of its assignments'.
+        """
+        groups: dict[tuple[Any, ...], list[str]] = {}
+        for name, submitted in files.items():
+            if submitted:
+                key = tuple(sorted(self.configs[name].limits.to_dict().items()))
+                groups.setdefault(key, []).append(name)
+        shared: dict[str, SharedChild] = {}
+        for members in groups.values():
+            union: dict[str, bytes] = {}
+            for name in members:
+                union.update(files[name])
+            limits = self.configs[members[0]].limits.to_dict()
+            limits["cpu_seconds"] = sum(self.configs[n].limits.cpu_seconds for n in members)
+            child = SharedChild(self.host, union, limits)
+            shared.update({name: child for name in members})
+        return shared
+
+    def grade_assignment(self, submission: StudentSubmission, assignment: str,
+                         shared: SharedChild | None = None,
+                         files: dict[str, bytes] | None = None) -> AssignmentResult:
+        """Grade one assignment, in ``shared`` or else in a child of its own."""
         config = self.configs[assignment]
         started = time.monotonic()
-        files = submission.files_for(assignment)
+        if files is None:
+            files = submission.files_for(assignment)
         reference = self.course.solution(assignment) if self.kind == "hidden" else None
         problem = submission.problems.get(assignment)
         if not files:
@@ -75,12 +108,17 @@ class Engine:
                                 f"nothing submitted for {assignment}: expected "
                                 f"{' or '.join(config.files) or 'a notebook'}", started)
         limits = config.limits.to_dict()
-        run = AssignmentRun(self.host, files, list(config.names), limits)
+        own = shared is None
+        if shared is None:
+            shared = SharedChild(self.host, files, limits)
+        run = AssignmentRun(shared, assignment, files, list(config.names), limits)
         job = Job(assignment, run, reference=reference)
         try:
             self.session.run(job)
         finally:
             run.close()
+            if own:
+                shared.close()
         status = "timeout" if run.timed_out else "graded"
         if status == "graded" and ((run.load is None and run.failure is not None)
                                    or (run.load is not None and _nothing_loaded(run.load))):

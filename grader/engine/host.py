@@ -35,10 +35,14 @@ class Child:
     sock: socket.socket
     output: IO[bytes]
 
-    def read_output(self, limit: int) -> str:
+    def output_size(self) -> int:
         self.output.flush()
-        size = os.fstat(self.output.fileno()).st_size
-        self.output.seek(0)
+        return os.fstat(self.output.fileno()).st_size
+
+    def read_output(self, limit: int, start: int = 0) -> str:
+        """What the child printed from byte ``start`` on, at most ``limit`` bytes of it."""
+        size = self.output_size() - start
+        self.output.seek(start)
         text = self.output.read(limit).decode("utf-8", errors="replace")
         if size > limit:
             text += f"\n... [{size - limit} more bytes of output not kept]"
@@ -153,7 +157,7 @@ class WorkerHost:
         assert self.control is not None
         ours, theirs = socket.socketpair()
         output = tempfile.TemporaryFile()
-        blobs = list(files.values())
+        blobs: list[wire.Blob] = list(files.values())
         message = {"op": "spawn", "files": [[name, i] for i, name in enumerate(files)],
                    "limits": limits}
         try:

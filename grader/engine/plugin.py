@@ -154,6 +154,7 @@ class GradingPlugin:
                 nextitem = items[index + 1] if index + 1 < len(items) else items[0]
                 self._credit = Credit()
                 self.phases[item.nodeid] = []
+                job.run.test = item.name
                 item.ihook.pytest_runtest_protocol(item=item, nextitem=nextitem)
                 job.results.append(self._outcome(item))
         finally:

@@ -1,10 +1,12 @@
 """The trusted side of the channel: proxies for the student's namespace and objects.
 
-``AssignmentRun`` owns one student's files for one assignment and the child that serves
-them: it spawns the child on first use, enforces the per-call and per-assignment wall time,
-restarts a child that crashed (a few times), and turns what comes back into plain values,
-``RemoteObject`` handles, or ``RemoteException`` subclasses. Nothing the student wrote is
-ever executed or unpickled here.
+``SharedChild`` is the child that one student's assignments with equal limits share: it is
+forked on first use with all of their files, and killed after the student (or at once, on a
+timeout or a crash). ``AssignmentRun`` is one assignment of that student: it loads its files
+into the shared child, enforces the per-call and per-assignment wall time, restarts a child
+that crashed (a few times), stops calling a function that ran out of time, and turns what
+comes back into plain values, ``RemoteObject`` handles, or ``RemoteException`` subclasses.
+Nothing the student wrote is ever executed or unpickled here.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from .host import Child, ExitInfo, WorkerHost
 
 # A child that crashed is restarted for the next test (a bad input costs one test, not all);
 # after a third timeout the remaining tests fail at once instead of waiting out the clock.
+# A function that ran out of time is not called again in the same assignment: an infinite
+# loop costs its call timeout once, not once per test.
 MAX_RESTARTS = 3
 MAX_TIMEOUTS = 3
 
@@ -91,30 +95,75 @@ class LoadReport:
         return lines
 
 
+class SharedChild:
+    """The child one student's assignments share while their sandbox limits are equal.
+
+    It is forked on first use with every file of those assignments in its scratch folder;
+    each assignment loads its own files into it (a file runs once per child), so a student
+    costs one fork, not one per assignment. A timeout or a crash kills it (``kill``) and the
+    next test forks a fresh one; ``close`` ends it after the student.
+    """
+
+    def __init__(self, host: WorkerHost, files: dict[str, bytes], limits: dict[str, Any]):
+        self.host = host
+        self.files = files
+        self.limits = limits
+        self.child: Child | None = None
+        self.notebooks: dict[str, str] = {}
+
+    def acquire(self) -> tuple[Child, int]:
+        """The live child (forked if there is none) and where its output stands now."""
+        if self.child is None:
+            self.child = self.host.spawn(self.files, self.limits)
+        return self.child, self.child.output_size()
+
+    def output(self, mark: int, limit: int) -> str:
+        return self.child.read_output(limit, mark) if self.child is not None else ""
+
+    def kill(self, mark: int, limit: int) -> tuple[ExitInfo | None, str]:
+        """End the child; how it ended and what it printed from ``mark`` on."""
+        if self.child is None:
+            return None, ""
+        info = self.host.finish(self.child)
+        text = self.child.read_output(limit, mark)
+        self.child.output.close()
+        self.child = None
+        return info, text
+
+    def close(self) -> None:
+        self.kill(0, 0)
+
+
 class AssignmentRun:
-    """One (student, assignment): its files, its child, its clock."""
+    """One (student, assignment): its files, its clock, and the child it shares."""
 
     def __init__(
         self,
-        host: WorkerHost,
+        shared: SharedChild,
+        assignment: str,
         files: dict[str, bytes],
         names: list[str],
         limits: dict[str, Any],
     ) -> None:
-        self.host = host
+        self.shared = shared
+        self.assignment = assignment
         self.files = files
         self.names = names
         self.limits = limits
         self.call_timeout = float(limits.get("call_timeout", 10.0))
         self.total_timeout = float(limits.get("total_timeout", 120.0))
+        self.max_output = int(limits.get("max_output_kb", 64)) * 1024
         self.deadline: float | None = None
         self.child: Child | None = None
+        self.mark = 0
         self.load: LoadReport | None = None
         self.failure: BaseException | None = None
         self.restarts = 0
         self.timeouts = 0
         self.outputs: list[str] = []
         self.timed_out = False
+        self.test = ""
+        self.stopped: dict[str, str] = {}
         self.callbacks: dict[int, Callable[..., Any]] = {}
 
     # -- lifetime --------------------------------------------------------------------------
@@ -137,34 +186,42 @@ class AssignmentRun:
             raise SubmissionTimeout(
                 f"the assignment used up its {self.total_timeout:g} s of wall time"
             )
-        self.child = self.host.spawn(self.files, self.limits)
+        self.child, self.mark = self.shared.acquire()
         load_timeout = float(self.limits.get("load_timeout", self.total_timeout))
         report = self.request(
             {
                 "op": "load",
+                "ns": self.assignment,
                 "files": list(self.files),
                 "names": self.names,
                 "cell_timeout": self.limits.get("cell_timeout"),
-                "max_output_bytes": int(self.limits.get("max_output_kb", 64)) * 1024,
+                "max_output_bytes": self.max_output,
             },
             timeout=load_timeout,
         )
         if not isinstance(report, dict):
             raise ProtocolError("the worker answered the load with something that is no report")
-        self.load = LoadReport(files=list(report.get("files", [])),
-                               notebooks=dict(report.get("notebooks", {})))
+        notebooks = report.get("notebooks", {})
+        if isinstance(notebooks, dict):
+            self.shared.notebooks.update({str(k): str(v) for k, v in notebooks.items()})
+        self.load = LoadReport(
+            files=list(report.get("files", [])),
+            notebooks={f: self.shared.notebooks[f] for f in self.files
+                       if f in self.shared.notebooks},
+        )
         return self.load
 
     def close(self) -> None:
-        self._drop_child()
+        """The assignment is done: keep what it printed; the child lives on for the next."""
+        if self.child is not None:
+            self.outputs.append(self.shared.output(self.mark, self.max_output))
+            self.child = None
 
     def _drop_child(self) -> ExitInfo | None:
         if self.child is None:
             return None
-        max_bytes = int(self.limits.get("max_output_kb", 64)) * 1024
-        info = self.host.finish(self.child)
-        self.outputs.append(self.child.read_output(max_bytes))
-        self.child.output.close()
+        info, text = self.shared.kill(self.mark, self.max_output)
+        self.outputs.append(text)
         self.child = None
         return info
 
@@ -175,8 +232,14 @@ class AssignmentRun:
         return failure
 
     # -- calls -----------------------------------------------------------------------------
-    def request(self, message: dict[str, Any], blobs: list[bytes] | None = None,
-                timeout: float | None = None) -> Any:
+    def request(self, message: dict[str, Any], blobs: list[wire.Blob] | None = None,
+                timeout: float | None = None, key: str = "") -> Any:
+        if key in self.stopped:
+            self.timed_out = True
+            raise SubmissionTimeout(
+                f"not run: {key} ran past the {self.call_timeout:g} s allowed for one call in "
+                f"{self.stopped[key]}, so it is not called again in this assignment"
+            )
         if self.child is None:
             self.ensure()
         assert self.child is not None and self.deadline is not None
@@ -196,6 +259,8 @@ class AssignmentRun:
         except wire.ChannelTimeout:
             self.timed_out = True
             self.timeouts += 1
+            if key:
+                self.stopped[key] = self.test or "an earlier test"
             if self.timeouts >= MAX_TIMEOUTS:
                 self.restarts = MAX_RESTARTS - 1
             what = "the whole assignment" if limit < (timeout or self.call_timeout) else "one call"
@@ -216,10 +281,10 @@ class AssignmentRun:
         error = reply.get("error")
         raise remote_exception(error if isinstance(error, dict) else {"message": str(error)})
 
-    def _serve_callback(self, reply: dict[str, Any], blobs: list[bytes]) -> None:
+    def _serve_callback(self, reply: dict[str, Any], blobs: list[wire.Blob]) -> None:
         assert self.child is not None
         function = self.callbacks.get(reply.get("callback"))  # type: ignore[arg-type]
-        out: list[bytes] = []
+        out: list[wire.Blob] = []
         try:
             if function is None:
                 raise ProtocolError("unknown callback")
@@ -232,7 +297,7 @@ class AssignmentRun:
         wire.send(self.child.sock, answer, out)
 
     # -- values ----------------------------------------------------------------------------
-    def encode(self, value: Any, blobs: list[bytes]) -> dict[str, Any]:
+    def encode(self, value: Any, blobs: list[wire.Blob]) -> dict[str, Any]:
         def fallback(obj: Any) -> dict[str, Any]:
             if isinstance(obj, RemoteObject):
                 return {"h": obj._handle}
@@ -244,7 +309,7 @@ class AssignmentRun:
 
         return wire.encode(value, fallback, blobs)
 
-    def decode(self, node: Any, blobs: list[bytes]) -> Any:
+    def decode(self, node: Any, blobs: list[wire.Blob]) -> Any:
         def fallback(tagged: dict[str, Any]) -> Any:
             if "h" in tagged and isinstance(tagged["h"], int):
                 methods = tagged.get("methods")
@@ -260,11 +325,12 @@ class AssignmentRun:
             raise ProtocolError(f"the worker sent a malformed value: {exc}") from None
 
     def call(self, ref: dict[str, Any], attr: str | None, args: tuple[Any, ...],
-             kwargs: dict[str, Any], what: str = "") -> Any:
-        blobs: list[bytes] = []
+             kwargs: dict[str, Any], what: str = "", key: str = "") -> Any:
+        """Call the student's function (``key`` names it for the timeout rule)."""
+        blobs: list[wire.Blob] = []
         message = {"op": "call", "ref": ref, "attr": attr, "what": what,
                    "args": self.encode(list(args), blobs), "kwargs": self.encode(kwargs, blobs)}
-        return self.request(message, blobs)
+        return self.request(message, blobs, key=key or what)
 
     def output(self) -> str:
         return "\n".join(o for o in self.outputs if o)
@@ -307,7 +373,8 @@ class RemoteObject:
             raise AttributeError(attr)
         if attr in self._methods:
             return RemoteCall(self._run, {"handle": self._handle}, attr,
-                              f"{self._label or 'your object'}.{attr}")
+                              f"{self._label or 'your object'}.{attr}",
+                              key=f"{self._type.rsplit('.', 1)[-1]}.{attr}")
         value = self._run.request({"op": "get", "ref": {"handle": self._handle}, "attr": attr,
                                    "what": f"{self._label or 'your object'}.{attr}"})
         if isinstance(value, RemoteObject) and not value._label:
@@ -315,7 +382,8 @@ class RemoteObject:
         return value
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self._run.call({"handle": self._handle}, None, args, kwargs, what=self._label)
+        return self._run.call({"handle": self._handle}, None, args, kwargs, what=self._label,
+                              key=self._label or self._type)
 
     def __iter__(self) -> Iterator[Any]:
         iterator = self._run.request({"op": "iter", "ref": {"handle": self._handle}})
@@ -334,16 +402,19 @@ class RemoteObject:
 class RemoteCall:
     """A function or method of the student's, called in one round trip (no fetch first)."""
 
-    __slots__ = ("_attr", "_label", "_ref", "_run")
+    __slots__ = ("_attr", "_key", "_label", "_ref", "_run")
 
-    def __init__(self, run: AssignmentRun, ref: dict[str, Any], attr: str | None, label: str):
+    def __init__(self, run: AssignmentRun, ref: dict[str, Any], attr: str | None, label: str,
+                 key: str = ""):
         self._run = run
         self._ref = ref
         self._attr = attr
         self._label = label
+        self._key = key or label
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self._run.call(self._ref, self._attr, args, kwargs, what=self._label)
+        return self._run.call(self._ref, self._attr, args, kwargs, what=self._label,
+                              key=self._key)
 
     def __repr__(self) -> str:
         return f"<student function {self._label}>"
@@ -379,8 +450,8 @@ class SubmissionProxy:
         if name not in run.names or load.provider(name) is None:
             raise StudentCodeError(_missing_message(name, run, load))
         if load.callable(name):
-            return RemoteCall(run, {"name": name}, None, name)
-        value = run.request({"op": "get", "ref": {"name": name}})
+            return RemoteCall(run, {"name": name, "ns": run.assignment}, None, name)
+        value = run.request({"op": "get", "ref": {"name": name, "ns": run.assignment}})
         if isinstance(value, RemoteObject):
             value._label = name
         return value
@@ -396,7 +467,7 @@ class SubmissionProxy:
         """Run one of the worker's own operations (``grader.worker.builtins``)."""
         run: AssignmentRun = self._run
         run.ensure()
-        blobs: list[bytes] = []
+        blobs: list[wire.Blob] = []
         message = {"op": "builtin", "name": name, "args": run.encode(list(args), blobs),
                    "kwargs": run.encode(kwargs, blobs)}
         return run.request(message, blobs)

@@ -95,7 +95,7 @@ class Zygote:
                 os.close(fd)
             wire.send(self.control, reply)
 
-    def spawn(self, message: dict[str, Any], blobs: list[bytes], fds: list[int]) -> int:
+    def spawn(self, message: dict[str, Any], blobs: list[wire.Blob], fds: list[int]) -> int:
         child_fd, output_fd = fds
         if self.own_pid_namespace:
             # Alone in this sandbox: a fixed path keeps tracebacks identical between runs.

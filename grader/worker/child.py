@@ -1,4 +1,9 @@
-"""The forked child: loads one student's files for one assignment, then answers calls.
+"""The forked child: loads one student's files, then answers calls.
+
+One child serves the assignments of one student that share the same limits, one after the
+other: each ``load`` names its assignment (``ns``), which gets a namespace of its own, and a
+file is executed once per child however many assignments it serves (a notebook that holds
+every part runs once, not once per part).
 
 Requests (trusted -> child) carry an ``op``; the child answers each with ``{"ok": true,
 "value": ...}`` or ``{"ok": false, "error": {...}}``. While a call runs, the student's code
@@ -75,7 +80,8 @@ class Child:
     def __init__(self, sock: socket.socket, workdir: str) -> None:
         self.sock = sock
         self.workdir = workdir
-        self.namespace: dict[str, Any] = {}
+        self.namespaces: dict[str, dict[str, Any]] = {}
+        self.loaded: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
         self.objects: dict[int, Any] = {}
 
     # -- encoding -------------------------------------------------------------------------
@@ -90,8 +96,8 @@ class Child:
             "methods": _method_names(kind),
         }
 
-    def _encode(self, value: Any) -> tuple[dict[str, Any], list[bytes]]:
-        blobs: list[bytes] = []
+    def _encode(self, value: Any) -> tuple[dict[str, Any], list[wire.Blob]]:
+        blobs: list[wire.Blob] = []
         return wire.encode(value, self._keep, blobs), blobs
 
     def _resolve(self, node: dict[str, Any]) -> Any:
@@ -102,7 +108,7 @@ class Child:
             raise wire.WireError("unknown handle")
         return self.objects[handle]
 
-    def _decode(self, node: Any, blobs: list[bytes]) -> Any:
+    def _decode(self, node: Any, blobs: list[wire.Blob]) -> Any:
         return wire.decode(node, blobs, self._resolve)
 
     # -- the loop -------------------------------------------------------------------------
@@ -114,7 +120,7 @@ class Child:
                 return
             self._answer(message, blobs)
 
-    def _answer(self, message: dict[str, Any], blobs: list[bytes]) -> None:
+    def _answer(self, message: dict[str, Any], blobs: list[wire.Blob]) -> None:
         try:
             value = self._dispatch(message, blobs)
             node, out = self._encode(value)
@@ -131,12 +137,12 @@ class Child:
                     pass
         wire.send(self.sock, reply, out)
 
-    def _dispatch(self, message: dict[str, Any], blobs: list[bytes]) -> Any:
+    def _dispatch(self, message: dict[str, Any], blobs: list[wire.Blob]) -> Any:
         op = message.get("op")
         if op == "load":
             return self._load(message)
         if op == "has":
-            return message.get("name") in self.namespace
+            return message.get("name") in self.namespaces.get(message.get("ns", ""), {})
         if op == "builtin":
             function = BUILTINS[message["name"]]
             return function(*self._decode(message["args"], blobs), **self._kwargs(message, blobs))
@@ -156,7 +162,7 @@ class Child:
             return len(target)
         raise wire.WireError(f"unknown operation {op!r}")
 
-    def _kwargs(self, message: dict[str, Any], blobs: list[bytes]) -> dict[str, Any]:
+    def _kwargs(self, message: dict[str, Any], blobs: list[wire.Blob]) -> dict[str, Any]:
         kwargs = self._decode(message.get("kwargs", {"d": []}), blobs)
         if not isinstance(kwargs, dict) or not all(isinstance(k, str) for k in kwargs):
             raise wire.WireError("keyword arguments must be a mapping of names")
@@ -165,9 +171,10 @@ class Child:
     def _target(self, ref: dict[str, Any]) -> Any:
         if "name" in ref:
             name = ref["name"]
-            if name not in self.namespace:
+            namespace = self.namespaces.get(ref.get("ns", ""), {})
+            if name not in namespace:
                 raise NameError(f"{name!r} is not defined in your submission")
-            return self.namespace[name]
+            return namespace[name]
         if ref.get("handle") in self.objects:
             return self.objects[ref["handle"]]
         raise wire.WireError("unknown object reference")
@@ -175,7 +182,7 @@ class Child:
     # -- callbacks to the trusted side ----------------------------------------------------
     def _callback_stub(self, callback_id: int) -> Callable[..., Any]:
         def call_grader(*args: Any, **kwargs: Any) -> Any:
-            blobs: list[bytes] = []
+            blobs: list[wire.Blob] = []
             message = {
                 "callback": callback_id,
                 "args": wire.encode(list(args), self._keep, blobs),
@@ -197,30 +204,39 @@ class Child:
     # -- loading the student's files ------------------------------------------------------
     def _load(self, message: dict[str, Any]) -> dict[str, Any]:
         names: list[str] = list(message.get("names", []))
+        namespace = self.namespaces[str(message.get("ns", ""))] = {}
         report: dict[str, Any] = {"files": [], "notebooks": {}}
-        sys.path.insert(0, self.workdir)
+        if self.workdir not in sys.path:
+            sys.path.insert(0, self.workdir)
         for filename in message.get("files", []):
-            entry: dict[str, Any] = {"file": filename, "ok": True, "error": None, "defines": []}
-            namespace: dict[str, Any] = {}
-            try:
-                if filename.endswith(".py"):
-                    namespace = self._load_script(filename)
-                elif filename.endswith(".ipynb"):
-                    namespace = self._load_notebook(filename, message, report, entry)
-                else:
-                    entry["defines"] = []
-            except BaseException as exc:  # noqa: BLE001 - SystemExit at import included
-                entry["ok"] = False
-                entry["error"] = describe_exception(exc)
-            entry["callables"] = []
+            if filename not in self.loaded:
+                self.loaded[filename] = self._load_file(filename, message, report)
+            defined, loaded = self.loaded[filename]
+            entry = {**loaded, "defines": [], "callables": []}
             for name in names:
-                if name in namespace:
+                if name in defined:
                     entry["defines"].append(name)
-                    if callable(namespace[name]):
+                    if callable(defined[name]):
                         entry["callables"].append(name)
-                    self.namespace.setdefault(name, namespace[name])
+                    namespace.setdefault(name, defined[name])
             report["files"].append(entry)
         return report
+
+    def _load_file(
+        self, filename: str, message: dict[str, Any], report: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Run one file; its namespace and what to report about it (without the names)."""
+        entry: dict[str, Any] = {"file": filename, "ok": True, "error": None}
+        namespace: dict[str, Any] = {}
+        try:
+            if filename.endswith(".py"):
+                namespace = self._load_script(filename)
+            elif filename.endswith(".ipynb"):
+                namespace = self._load_notebook(filename, message, report, entry)
+        except BaseException as exc:  # noqa: BLE001 - SystemExit at import included
+            entry["ok"] = False
+            entry["error"] = describe_exception(exc)
+        return namespace, entry
 
     def _load_script(self, filename: str) -> dict[str, Any]:
         module_name = Path(filename).stem

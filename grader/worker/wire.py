@@ -1,10 +1,13 @@
 """The wire format between the trusted grader and the sandboxed worker.
 
-One frame is a JSON document plus zero or more binary blobs::
+One frame is a header, a table of blob sizes, a JSON document and the blobs::
 
-    !II  json_length, blob_count
+    !IIQ  json_length, blob_count, blob_bytes (the blobs' total size)
+    blob_count x !Q  each blob's size
     json bytes (UTF-8)
-    for each blob:  !Q length, bytes
+    the blobs, one after the other
+
+so a reader knows the whole frame's size after the header and reads it in one go.
 
 Values are encoded as *tagged* JSON so that nothing the student returns can be mistaken for
 a control structure: every JSON object on the wire has exactly one tag key.
@@ -13,13 +16,15 @@ a control structure: every JSON object on the wire has exactly one tag key.
     {"l": [...]} / {"t": [...]}          list / tuple
     {"d": [[key, value], ...]}           dict (keys encoded like values)
     {"s": [...]}                         set or frozenset
-    {"a": i}                             numpy array, blob i in .npy format (no pickle)
-    {"g": i}                             numpy scalar, blob i holds a 0-d array
+    {"a": [i, dtype, shape]}             numpy array: blob i holds its C-ordered bytes
+    {"g": [i, dtype, []]}                numpy scalar, the same way
     {"h": id, "type": name, "call": b}   handle to an object kept on the sending side
     {"c": id}                            a callable kept on the trusted side (callback)
 
-Arrays are written with ``np.save(allow_pickle=False)`` and read with
-``np.load(allow_pickle=False)``: object arrays cannot cross in either direction.
+An array crosses as raw bytes with its dtype string (``'<f8'``, ``'|b1'``, ``'<U5'``...):
+only booleans, numbers, strings, bytes, dates and durations are accepted, so object arrays,
+structured dtypes and anything pickled cannot cross in either direction, and the reader
+checks that the bytes match the dtype and shape exactly before it builds the array.
 
 This module runs on both sides of the boundary, so it imports only the standard library
 and numpy.
@@ -27,9 +32,9 @@ and numpy.
 
 from __future__ import annotations
 
-import io
 import json
 import math
+import re
 import socket
 import struct
 import time
@@ -38,11 +43,15 @@ from typing import Any
 
 import numpy as np
 
-HEADER = struct.Struct("!II")
-BLOB = struct.Struct("!Q")
+HEADER = struct.Struct("!IIQ")
+SIZE = struct.Struct("!Q")
 MAX_FRAME_BYTES = 1 << 30
 MAX_JSON_BYTES = 64 << 20
 MAX_DEPTH = 64
+MAX_DIMS = 32
+# byte order, one of the accepted kinds, item size, and a time unit for dates and durations
+_DTYPE = re.compile(r"[<>|=][biufcSUMm][0-9]{1,4}(\[[0-9]*[a-zA-Z]{1,2}\])?")
+_KINDS = frozenset("biufcSUMm")
 
 
 class WireError(Exception):
@@ -57,11 +66,13 @@ class ChannelTimeout(WireError):
     """No complete frame arrived before the deadline."""
 
 
+Blob = bytes | bytearray
+"""A blob as sent (bytes) or as received (a bytearray, so arrays built on it are writable)."""
 Encoder = Callable[[Any], dict[str, Any]]
 Decoder = Callable[[dict[str, Any]], Any]
 
 
-def encode(value: Any, fallback: Encoder, blobs: list[bytes], depth: int = 0) -> dict[str, Any]:
+def encode(value: Any, fallback: Encoder, blobs: list[Blob], depth: int = 0) -> dict[str, Any]:
     """Encode ``value`` as tagged JSON, appending array blobs to ``blobs``.
 
     ``fallback`` handles whatever is not plain data (a handle or a callback reference).
@@ -94,16 +105,16 @@ def encode(value: Any, fallback: Encoder, blobs: list[bytes], depth: int = 0) ->
     return fallback(value)
 
 
-def _add_blob(array: np.ndarray, blobs: list[bytes]) -> int:
+def _add_blob(array: np.ndarray, blobs: list[Blob]) -> list[Any]:
     if array.dtype.hasobject:
         raise TypeError("arrays of Python objects (dtype=object) cannot be returned: use numbers")
-    buf = io.BytesIO()
-    np.save(buf, array, allow_pickle=False)
-    blobs.append(buf.getvalue())
-    return len(blobs) - 1
+    if array.dtype.kind not in _KINDS:
+        raise TypeError(f"arrays of dtype {array.dtype} cannot be returned: use numbers")
+    blobs.append(array.tobytes(order="C"))
+    return [len(blobs) - 1, array.dtype.str, list(array.shape)]
 
 
-def decode(node: Any, blobs: list[bytes], fallback: Decoder, depth: int = 0) -> Any:
+def decode(node: Any, blobs: list[Blob], fallback: Decoder, depth: int = 0) -> Any:
     """Decode tagged JSON produced by :func:`encode`; anything malformed raises WireError."""
     if depth > MAX_DEPTH:
         raise WireError(f"value nested deeper than {MAX_DEPTH} levels")
@@ -136,33 +147,48 @@ def decode(node: Any, blobs: list[bytes], fallback: Decoder, depth: int = 0) -> 
     raise WireError(f"unknown tag {tag!r} on the wire")
 
 
-def _load_blob(blobs: list[bytes], index: Any) -> np.ndarray:
-    if not isinstance(index, int) or not 0 <= index < len(blobs):
+def _load_blob(blobs: list[Blob], body: Any) -> np.ndarray:
+    """Rebuild an array from its raw bytes, after checking dtype, shape and size agree."""
+    if not (isinstance(body, list) and len(body) == 3 and isinstance(body[0], int)
+            and isinstance(body[1], str) and isinstance(body[2], list)):
+        raise WireError("malformed array on the wire")
+    index, descr, shape = body
+    if not 0 <= index < len(blobs):
         raise WireError("array reference out of range")
+    if not _DTYPE.fullmatch(descr):
+        raise WireError(f"array refused: dtype {descr[:40]!r} is not plain data")
     try:
-        array = np.load(io.BytesIO(blobs[index]), allow_pickle=False)
-    except ValueError as exc:
+        dtype = np.dtype(descr)
+    except TypeError as exc:
         raise WireError(f"array refused: {exc}") from exc
-    if not isinstance(array, np.ndarray) or array.dtype.hasobject:
+    if dtype.hasobject or dtype.kind not in _KINDS:
         raise WireError("array refused: object arrays cannot cross")
-    return array
+    if len(shape) > MAX_DIMS or not all(isinstance(n, int) and n >= 0 for n in shape):
+        raise WireError("array refused: malformed shape")
+    blob = blobs[index]
+    count = math.prod(shape)
+    if count * dtype.itemsize != len(blob):
+        raise WireError("array refused: its bytes do not match its dtype and shape")
+    if dtype.itemsize == 0:
+        return np.zeros(shape, dtype=dtype)
+    # A bytearray blob gives a writable array without another copy.
+    return np.frombuffer(blob, dtype=dtype, count=count).reshape(shape)
 
 
 def _json_default(value: Any) -> Any:
     raise TypeError(f"not JSON: {type(value).__name__}")
 
 
-def pack(message: dict[str, Any], blobs: list[bytes]) -> bytes:
-    """One frame: header, JSON, blobs."""
+def pack(message: dict[str, Any], blobs: list[Blob]) -> bytes:
+    """One frame: header, blob sizes, JSON, blobs."""
     text = json.dumps(message, default=_json_default, allow_nan=True).encode()
-    parts = [HEADER.pack(len(text), len(blobs)), text]
-    for blob in blobs:
-        parts.append(BLOB.pack(len(blob)))
-        parts.append(blob)
+    sizes = [len(blob) for blob in blobs]
+    parts = [HEADER.pack(len(text), len(blobs), sum(sizes)),
+             struct.pack(f"!{len(sizes)}Q", *sizes), text, *blobs]
     return b"".join(parts)
 
 
-def send(sock: socket.socket, message: dict[str, Any], blobs: list[bytes] | None = None) -> None:
+def send(sock: socket.socket, message: dict[str, Any], blobs: list[Blob] | None = None) -> None:
     sock.sendall(pack(message, blobs or []))
 
 
@@ -170,25 +196,30 @@ def recv(
     sock: socket.socket,
     deadline: float | None = None,
     max_bytes: int = MAX_FRAME_BYTES,
-) -> tuple[dict[str, Any], list[bytes]]:
+) -> tuple[dict[str, Any], list[Blob]]:
     """Read one frame; ``deadline`` is a ``time.monotonic()`` value or None for no limit."""
-    json_len, count = HEADER.unpack(_read_exact(sock, HEADER.size, deadline))
+    json_len, count, blob_bytes = HEADER.unpack(_read_exact(sock, HEADER.size, deadline))
     if json_len > MAX_JSON_BYTES or count > 1_000_000:
         raise WireError(f"frame header out of bounds ({json_len} bytes of JSON, {count} blobs)")
-    total = json_len
+    if json_len + blob_bytes > max_bytes:
+        raise WireError(f"frame larger than {max_bytes >> 20} MiB")
+    body = _read_exact(sock, SIZE.size * count + json_len + blob_bytes, deadline)
+    view = memoryview(body)
+    sizes = struct.unpack_from(f"!{count}Q", view)
+    if sum(sizes) != blob_bytes:
+        raise WireError("frame header does not match its blob sizes")
+    start = SIZE.size * count
     try:
-        message = json.loads(_read_exact(sock, json_len, deadline), parse_constant=_constant)
+        message = json.loads(bytes(view[start:start + json_len]), parse_constant=_constant)
     except (ValueError, RecursionError) as exc:
         raise WireError(f"frame is not valid JSON: {exc}") from exc
     if not isinstance(message, dict):
         raise WireError("frame is not a JSON object")
-    blobs = []
-    for _ in range(count):
-        (size,) = BLOB.unpack(_read_exact(sock, BLOB.size, deadline))
-        total += size
-        if total > max_bytes:
-            raise WireError(f"frame larger than {max_bytes >> 20} MiB")
-        blobs.append(_read_exact(sock, size, deadline))
+    blobs: list[Blob] = []
+    offset = start + json_len
+    for size in sizes:
+        blobs.append(bytearray(view[offset:offset + size]))
+        offset += size
     return message, blobs
 
 
@@ -196,9 +227,11 @@ def _constant(name: str) -> float:
     return {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}[name]
 
 
-def _read_exact(sock: socket.socket, size: int, deadline: float | None) -> bytes:
-    chunks = bytearray()
-    while len(chunks) < size:
+def _read_exact(sock: socket.socket, size: int, deadline: float | None) -> bytearray:
+    buffer = bytearray(size)
+    view = memoryview(buffer)
+    got = 0
+    while got < size:
         if deadline is None:
             sock.settimeout(None)
         else:
@@ -207,12 +240,12 @@ def _read_exact(sock: socket.socket, size: int, deadline: float | None) -> bytes
                 raise ChannelTimeout("no answer before the deadline")
             sock.settimeout(remaining)
         try:
-            chunk = sock.recv(min(size - len(chunks), 1 << 20))
+            count = sock.recv_into(view[got:], min(size - got, 1 << 22))
         except TimeoutError as exc:
             raise ChannelTimeout("no answer before the deadline") from exc
         except OSError as exc:
             raise ChannelClosed(f"channel broken: {exc}") from exc
-        if not chunk:
+        if not count:
             raise ChannelClosed("the peer closed the channel")
-        chunks += chunk
-    return bytes(chunks)
+        got += count
+    return buffer

@@ -34,7 +34,7 @@ def test_one_notebook_with_every_part_gets_full_marks_and_survives_a_broken_cell
     whole.mkdir(parents=True)
     broken.mkdir(parents=True)
     cells = [cell for name in names for cell in solution_cells(name)]
-    write_notebook(whole / "homework.ipynb", cells)
+    write_notebook(whole / "homework.ipynb", ["import os\nos.write(1, b'NOTEBOOK-RAN\\n')", *cells])
     middle = len(cells) // 2
     write_notebook(broken / "homework.ipynb",
                    [*cells[:middle], "raise RuntimeError('a broken cell')", *cells[middle:]])
@@ -45,6 +45,11 @@ def test_one_notebook_with_every_part_gets_full_marks_and_survives_a_broken_cell
                json_path=out, jobs=1, course_dir=REPO)
     students = {s["student"]: s for s in json.loads(out.read_text())["students"]}
     assert students["whole"]["score"] == students["whole"]["max_score"] == 40.0
+    # The four parts share one worker child, so the notebook ran once, not once per part,
+    # and what it printed belongs to the first part graded.
+    outputs = [a["output"] for a in students["whole"]["assignments"]]
+    assert "".join(outputs).count("NOTEBOOK-RAN") == 1
+    assert "NOTEBOOK-RAN" in outputs[0]
     assert students["broken"]["score"] == 40.0
     messages = " ".join(a["message"] for a in students["broken"]["assignments"])
     assert f"cell {middle + 1}: RuntimeError: a broken cell" in messages

@@ -65,13 +65,52 @@ def test_pickled_array_blob_is_refused() -> None:
 
     buffer = io.BytesIO()
     np.save(buffer, np.array([{"a": 1}], dtype=object), allow_pickle=True)
+    blob = buffer.getvalue()
     with pytest.raises(wire.WireError, match="refused"):
-        wire.decode({"a": 0}, [buffer.getvalue()], lambda n: None)
+        wire.decode({"a": [0, "|O8", [1]]}, [blob], lambda n: None)
+    with pytest.raises(wire.WireError, match="refused"):
+        wire.decode({"a": [0, "|u1", [len(blob) + 1]]}, [blob], lambda n: None)
+
+
+@pytest.mark.parametrize(
+    "descr", ["|O8", "O", "|V16", "[('a', '<f8')]", "<f8,<f8", "<M8[ns]]", "=i4 ", "<f8\x00"]
+)
+def test_dtypes_other_than_plain_data_are_refused(descr: str) -> None:
+    with pytest.raises(wire.WireError, match="refused"):
+        wire.decode({"a": [0, descr, [2]]}, [bytearray(16)], lambda n: None)
+
+
+@pytest.mark.parametrize("shape", [[3], [2, 2], [-2, -1], [2.0], [1] * 40])
+def test_bytes_that_do_not_match_dtype_and_shape_are_refused(shape: list) -> None:
+    with pytest.raises(wire.WireError, match="refused"):
+        wire.decode({"a": [0, "<f8", shape]}, [bytearray(16)], lambda n: None)
+
+
+@pytest.mark.parametrize(
+    "array",
+    [np.arange(6, dtype=">i2").reshape(2, 3), np.array(["ab", "c"]), np.array([b"x", b"yz"]),
+     np.array(["2026-11-26"], dtype="datetime64[D]"), np.zeros((0, 4)), np.array([True]),
+     np.arange(12.0).reshape(3, 4).T, np.array([1 + 2j], dtype=np.complex64),
+     np.array("", dtype="<U0")],
+    ids=lambda a: f"{a.dtype}-{a.shape}",
+)
+def test_plain_arrays_of_every_kind_round_trip(array: np.ndarray) -> None:
+    got = roundtrip(array)
+    assert isinstance(got, np.ndarray) and got.dtype == array.dtype and got.shape == array.shape
+    np.testing.assert_array_equal(got, array)
+
+
+def test_received_arrays_are_writable() -> None:
+    got = roundtrip(np.zeros(3))
+    assert isinstance(got, np.ndarray)
+    got[0] = 1.0
+    assert got[0] == 1.0
 
 
 @pytest.mark.parametrize(
     "node",
-    [{"n": [1]}, {"l": 5}, {"d": [[1]]}, {"a": 3}, {"zz": 1}, {"n": 1, "l": []}, [], "x"],
+    [{"n": [1]}, {"l": 5}, {"d": [[1]]}, {"a": 3}, {"a": [0, "<f8", [1]]}, {"zz": 1},
+     {"n": 1, "l": []}, [], "x"],
 )
 def test_malformed_values_raise_wire_error(node: object) -> None:
     with pytest.raises(wire.WireError):
