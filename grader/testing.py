@@ -7,9 +7,37 @@ NaN/inf, largest error) and the author's teaching message, nothing more.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
+
+
+def call_each(
+    function: Callable[..., Any],
+    calls: Iterable[tuple[tuple[Any, ...], dict[str, Any]]],
+    *,
+    until_true: bool = False,
+) -> list[Any]:
+    """Call ``function(*args, **kwargs)`` for each ``(args, kwargs)`` of ``calls``, in order.
+
+    With ``until_true`` it stops after the first result that is true, as a training loop
+    stops when ``es.step(loss)`` says so. Returns the results. For a function of the
+    student's, all of the calls cross to the worker in one round trip (a loop of
+    ``es.step`` calls costs one wire exchange, not one per epoch) and the call timeout
+    covers them together; an exception from any call is raised as it would be in a loop.
+    """
+    batch = getattr(type(function), "_grader_call_each", None)
+    pairs = [(tuple(args), dict(kwargs)) for args, kwargs in calls]
+    if batch is not None:
+        return list(batch(function, pairs, until_true=until_true))
+    results = []
+    for args, kwargs in pairs:
+        result = function(*args, **kwargs)
+        results.append(result)
+        if until_true and result:
+            break
+    return results
 
 
 def check(condition: object, msg: str) -> None:

@@ -27,6 +27,7 @@ from .host import Child, ExitInfo, WorkerHost
 # loop costs its call timeout once, not once per test.
 MAX_RESTARTS = 3
 MAX_TIMEOUTS = 3
+_STATE_TYPES = (bool, int, float, str)
 
 
 class RemoteException(Exception):
@@ -165,6 +166,10 @@ class AssignmentRun:
         self.test = ""
         self.stopped: dict[str, str] = {}
         self.callbacks: dict[int, Callable[..., Any]] = {}
+        # Plain attributes of the student's objects as of the last reply (see child.plain_state);
+        # any request may run student code, so each one makes every snapshot stale.
+        self.epoch = 0
+        self.states: dict[int, tuple[int, dict[str, Any]]] = {}
 
     # -- lifetime --------------------------------------------------------------------------
     def ensure(self) -> LoadReport:
@@ -246,6 +251,7 @@ class AssignmentRun:
         started = time.monotonic()
         limit = min(timeout or self.call_timeout, self.deadline - started)
         deadline = started + max(limit, 0.0)
+        self.epoch += 1
         try:
             wire.send(self.child.sock, message, blobs or [])
             while True:
@@ -277,7 +283,11 @@ class AssignmentRun:
         except wire.WireError as exc:
             raise self._abort(ProtocolError(f"the worker broke the protocol: {exc}")) from None
         if reply.get("ok"):
-            return self.decode(reply.get("value"), reply_blobs)
+            value = self.decode(reply.get("value"), reply_blobs)
+            state = reply.get("state")
+            if isinstance(state, list) and len(state) == 2 and isinstance(state[0], int):
+                self._remember(state[0], state[1])
+            return value
         error = reply.get("error")
         raise remote_exception(error if isinstance(error, dict) else {"message": str(error)})
 
@@ -296,6 +306,20 @@ class AssignmentRun:
             answer, out = {"ok": False, "error": {"message": f"{type(exc).__name__}: {exc}"}}, []
         wire.send(self.child.sock, answer, out)
 
+    def _remember(self, handle: int, state: Any) -> None:
+        if isinstance(state, dict) and all(
+            isinstance(k, str) and (v is None or type(v) in _STATE_TYPES)
+            for k, v in state.items()
+        ):
+            self.states[handle] = (self.epoch, state)
+
+    def snapshot(self, handle: int, attr: str) -> tuple[bool, Any]:
+        """(True, value) when ``attr`` of the object is known and nothing ran since."""
+        epoch, state = self.states.get(handle, (-1, {}))
+        if epoch == self.epoch and attr in state:
+            return True, state[attr]
+        return False, None
+
     # -- values ----------------------------------------------------------------------------
     def encode(self, value: Any, blobs: list[wire.Blob]) -> dict[str, Any]:
         def fallback(obj: Any) -> dict[str, Any]:
@@ -312,6 +336,8 @@ class AssignmentRun:
     def decode(self, node: Any, blobs: list[wire.Blob]) -> Any:
         def fallback(tagged: dict[str, Any]) -> Any:
             if "h" in tagged and isinstance(tagged["h"], int):
+                if "state" in tagged:
+                    self._remember(tagged["h"], tagged["state"])
                 methods = tagged.get("methods")
                 return RemoteObject(self, tagged["h"], str(tagged.get("type", "object")),
                                     bool(tagged.get("call")),
@@ -331,6 +357,19 @@ class AssignmentRun:
         message = {"op": "call", "ref": ref, "attr": attr, "what": what,
                    "args": self.encode(list(args), blobs), "kwargs": self.encode(kwargs, blobs)}
         return self.request(message, blobs, key=key or what)
+
+    def call_each(self, ref: dict[str, Any], attr: str | None,
+                  calls: list[tuple[tuple[Any, ...], dict[str, Any]]], until_true: bool,
+                  what: str = "", key: str = "") -> list[Any]:
+        """Make every call of ``calls`` in one round trip (the call timeout covers them all)."""
+        blobs: list[wire.Blob] = []
+        encoded = self.encode([[list(args), dict(kwargs)] for args, kwargs in calls], blobs)
+        message = {"op": "each", "ref": ref, "attr": attr, "what": what, "calls": encoded,
+                   "until_true": until_true}
+        results = self.request(message, blobs, key=key or what)
+        if not isinstance(results, list) or len(results) > len(calls):
+            raise ProtocolError("the worker answered a batch of calls with something else")
+        return results
 
     def output(self) -> str:
         return "\n".join(o for o in self.outputs if o)
@@ -371,6 +410,9 @@ class RemoteObject:
     def __getattr__(self, attr: str) -> Any:
         if attr.startswith("__"):
             raise AttributeError(attr)
+        known, value = self._run.snapshot(self._handle, attr)
+        if known:
+            return value
         if attr in self._methods:
             return RemoteCall(self._run, {"handle": self._handle}, attr,
                               f"{self._label or 'your object'}.{attr}",
@@ -384,6 +426,11 @@ class RemoteObject:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self._run.call({"handle": self._handle}, None, args, kwargs, what=self._label,
                               key=self._label or self._type)
+
+    def _grader_call_each(self, calls: list[tuple[tuple[Any, ...], dict[str, Any]]],
+                          until_true: bool = False) -> list[Any]:
+        return self._run.call_each({"handle": self._handle}, None, calls, until_true,
+                                   what=self._label, key=self._label or self._type)
 
     def __iter__(self) -> Iterator[Any]:
         iterator = self._run.request({"op": "iter", "ref": {"handle": self._handle}})
@@ -415,6 +462,12 @@ class RemoteCall:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self._run.call(self._ref, self._attr, args, kwargs, what=self._label,
                               key=self._key)
+
+    def _grader_call_each(self, calls: list[tuple[tuple[Any, ...], dict[str, Any]]],
+                          until_true: bool = False) -> list[Any]:
+        """``grader.testing.call_each`` on this function: all calls in one round trip."""
+        return self._run.call_each(self._ref, self._attr, calls, until_true,
+                                   what=self._label, key=self._key)
 
     def __repr__(self) -> str:
         return f"<student function {self._label}>"

@@ -19,10 +19,13 @@ from ..errors import ConfigError
 from .plugin import GradingPlugin, Job
 
 PYTEST_ARGS = [
+    # Every plugin the grading loop does not use costs hook calls on each of thousands of tests.
     "-p", "no:cacheprovider", "-p", "no:stepwise", "-p", "no:faulthandler",
     "-p", "no:warnings", "-p", "no:terminal", "-p", "no:logging", "-p", "no:junitxml",
-    "-p", "no:pastebin", "-p", "no:nose", "-p", "no:doctest",
-    "--capture=no", "--assert=plain", "--noconftest", "--import-mode=importlib",
+    "-p", "no:pastebin", "-p", "no:nose", "-p", "no:doctest", "-p", "no:capture",
+    "-p", "no:threadexception", "-p", "no:unraisableexception", "-p", "no:setuponly",
+    "-p", "no:setupplan", "-p", "no:legacypath", "-p", "no:python_path",
+    "--assert=plain", "--noconftest", "--import-mode=importlib",
     # Only our plugin: an installed pytest-timeout would os._exit the whole grading process.
     "--disable-plugin-autoload",
 ]

@@ -2,17 +2,26 @@
 
 One row per (student, assignment, submission hash, suite hash): grading the same files with
 the same suite again replaces that row instead of adding one, so a killed batch that is
-started again converges on the same book. Each write is its own transaction; what was
-committed before a crash is all there, what was not is not there at all.
+started again converges on the same book. Each write is one transaction (``record_student``
+writes all of a student's results in one); what was committed before a crash is all there,
+what was not is not there at all. On SQLite the write-ahead log runs with
+``synchronous=NORMAL`` (see :mod:`grader.gradebook.connection`): a killed grader loses no
+commit, only an operating-system crash or a power cut may lose the last few.
+
+Writing is on the coordinator's path while workers grade, so it is kept cheap: the write
+statements are built once per gradebook with bound parameters, and student and assignment
+ids are remembered once the transaction that found or created them has committed (rows of
+those tables are never deleted, so a remembered id stays right).
 """
 
 from __future__ import annotations
 
 import math
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import cached_property
 from types import TracebackType
 from typing import Any
 
@@ -86,7 +95,9 @@ class Gradebook:
                 self._engine.dispose()
                 raise
         postgres = self._engine.dialect.name == "postgresql"
-        self._insert = postgresql.insert if postgres else sqlite.insert
+        self._insert: Callable[[sa.Table], Any] = postgresql.insert if postgres else sqlite.insert
+        # (table name, student or assignment name) -> id, for rows known to be committed.
+        self._ids: dict[tuple[str, str], int] = {}
 
     def __repr__(self) -> str:
         return f"Gradebook({safe_url(self.url)!r})"
@@ -113,15 +124,44 @@ class Gradebook:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def _ensure(self, connection: sa.Connection, table: sa.Table, name: str) -> int:
+    @cached_property
+    def _writes(self) -> _Writes:
+        return _Writes(self._insert, returning=bool(self._engine.dialect.insert_returning))
+
+    @contextmanager
+    def _writing(self, action: str) -> Iterator[tuple[sa.Connection, dict[tuple[str, str], int]]]:
+        """A transaction, and where to put the ids it finds; they are kept once it commits.
+
+        An id found or created inside a transaction that rolls back may not exist (or may
+        later be given to another name), so it must not outlive that transaction.
+        """
+        found: dict[tuple[str, str], int] = {}
+        with self._transaction(action) as connection:
+            yield connection, found
+        self._ids.update(found)
+
+    def _id(
+        self,
+        connection: sa.Connection,
+        table: sa.Table,
+        name: str,
+        found: dict[tuple[str, str], int],
+    ) -> int:
         """The id of the student or assignment called ``name``, created if new."""
         if not name:
             raise ValueError(f"a {table.name[:-1]} name must not be empty")
-        connection.execute(
-            self._insert(table).values(name=name).on_conflict_do_nothing(index_elements=["name"])
-        )
-        found = connection.execute(sa.select(table.c.id).where(table.c.name == name))
-        return int(found.scalar_one())
+        key = (table.name, name)
+        known = self._ids.get(key)
+        if known is None:
+            known = found.get(key)
+        if known is None:
+            writes = self._writes
+            connection.execute(writes.add_name[table.name], {"name": name})
+            known = int(
+                connection.execute(writes.find_name[table.name], {"name": name}).scalar_one()
+            )
+            found[key] = known
+        return known
 
     def record(
         self,
@@ -138,79 +178,109 @@ class Gradebook:
         again as well: that makes it the latest result, which matters when a student
         went back to an earlier submission.
         """
-        sub, res, tests = schema.submissions, schema.results, schema.test_results
-        with self._transaction(f"recording {student}/{result.assignment}") as connection:
-            student_id = self._ensure(connection, schema.students, student)
-            assignment_id = self._ensure(connection, schema.assignments, result.assignment)
-            insert_sub = self._insert(sub).values(
-                student_id=student_id,
-                assignment_id=assignment_id,
-                content_hash=result.submission_hash,
-                files=clean_json(list(result.files)),
-                submitted_at=submitted_at,
-            )
+        self.record_student(student, [result], submitted_at=submitted_at, run_id=run_id)
+
+    def record_student(
+        self,
+        student: str,
+        results: Iterable[AssignmentResult],
+        *,
+        submitted_at: datetime | None = None,
+        run_id: str | None = None,
+    ) -> None:
+        """Store each of ``results`` for ``student`` as :meth:`record` would, in one transaction.
+
+        All of them are stored or, when one fails, none: the student's rows are as before
+        the call. One transaction per student rather than per result saves a commit (and
+        on SQLite a log sync) per assignment.
+
+        Raises:
+            ValueError: an empty student or assignment name.
+            GradebookError: the database refused a write (an unknown run id, say).
+        """
+        results = list(results)
+        if not results:
+            return
+        if len(results) == 1:
+            action = f"recording {student}/{results[0].assignment}"
+        else:
+            action = f"recording {student}"
+        with self._writing(action) as (connection, found):
+            student_id = self._id(connection, schema.students, student, found)
+            for result in results:
+                if len(results) == 1:
+                    self._write(connection, student_id, result, found, submitted_at, run_id)
+                    continue
+                # Name the assignment whose write failed, not only the student.
+                with translate_errors(self.url, f"recording {student}/{result.assignment}"):
+                    self._write(connection, student_id, result, found, submitted_at, run_id)
+
+    def _write(
+        self,
+        connection: sa.Connection,
+        student_id: int,
+        result: AssignmentResult,
+        found: dict[tuple[str, str], int],
+        submitted_at: datetime | None,
+        run_id: str | None,
+    ) -> None:
+        """One result's submission, result and test rows, inside the caller's transaction."""
+        writes = self._writes
+        assignment_id = self._id(connection, schema.assignments, result.assignment, found)
+        submission_key = {
+            "student_id": student_id,
+            "assignment_id": assignment_id,
+            "content_hash": result.submission_hash,
+        }
+        submission_id = writes.upsert(
+            connection,
+            writes.upsert_submission,
+            writes.find_submission,
+            {
+                **submission_key,
+                "files": clean_json(list(result.files)),
+                "submitted_at": submitted_at,
+            },
+            submission_key,
+        )
+        result_key = {"submission_id": submission_id, "suite_hash": result.suite_hash}
+        values: dict[str, Any] = {
+            "run_id": run_id,
+            "graded_at": _now(),
+            "score": float(result.score),
+            "max_score": float(result.max_score),
+            "status": result.status,
+            "message": clean_text(result.message),
+            "output": clean_text(result.output),
+            "notebook": clean_text(result.notebook) if result.notebook is not None else None,
+            "artifacts": clean_json(result.artifacts),
+            "duration": float(result.duration),
+        }
+        result_id = writes.upsert(
+            connection,
+            writes.upsert_result,
+            writes.find_result,
+            {**result_key, **values},
+            result_key,
+        )
+        connection.execute(writes.delete_tests, {"old_result_id": result_id})
+        if result.tests:
             connection.execute(
-                insert_sub.on_conflict_do_update(
-                    index_elements=["student_id", "assignment_id", "content_hash"],
-                    set_={
-                        "files": insert_sub.excluded.files,
-                        "submitted_at": sa.func.coalesce(
-                            insert_sub.excluded.submitted_at, sub.c.submitted_at
-                        ),
-                    },
-                )
+                writes.insert_tests,
+                [
+                    {
+                        "result_id": result_id,
+                        "position": position,
+                        "name": clean_text(test.name),
+                        "score": float(test.score),
+                        "max_score": float(test.max_score),
+                        "status": test.status,
+                        "message": clean_text(test.message),
+                        "duration": float(test.duration),
+                    }
+                    for position, test in enumerate(result.tests)
+                ],
             )
-            submission_id = connection.execute(
-                sa.select(sub.c.id).where(
-                    sub.c.student_id == student_id,
-                    sub.c.assignment_id == assignment_id,
-                    sub.c.content_hash == result.submission_hash,
-                )
-            ).scalar_one()
-            values: dict[str, Any] = {
-                "run_id": run_id,
-                "graded_at": _now(),
-                "score": float(result.score),
-                "max_score": float(result.max_score),
-                "status": result.status,
-                "message": clean_text(result.message),
-                "output": clean_text(result.output),
-                "notebook": clean_text(result.notebook) if result.notebook is not None else None,
-                "artifacts": clean_json(result.artifacts),
-                "duration": float(result.duration),
-            }
-            insert_res = self._insert(res).values(
-                submission_id=submission_id, suite_hash=result.suite_hash, **values
-            )
-            connection.execute(
-                insert_res.on_conflict_do_update(
-                    index_elements=["submission_id", "suite_hash"],
-                    set_={key: insert_res.excluded[key] for key in values},
-                )
-            )
-            result_id = connection.execute(
-                sa.select(res.c.id).where(
-                    res.c.submission_id == submission_id, res.c.suite_hash == result.suite_hash
-                )
-            ).scalar_one()
-            connection.execute(sa.delete(tests).where(tests.c.result_id == result_id))
-            if result.tests:
-                connection.execute(
-                    sa.insert(tests),
-                    [
-                        {
-                            "result_id": result_id,
-                            "position": position,
-                            "name": clean_text(test.name),
-                            "score": float(test.score),
-                            "max_score": float(test.max_score),
-                            "status": test.status,
-                            "message": clean_text(test.message),
-                            "duration": float(test.duration),
-                        }
-                        for position, test in enumerate(result.tests)
-                    ],
-                )
 
     def override(self, student: str, assignment: str, score: float, *, reason: str) -> None:
         """Set the score of ``student``'s ``assignment`` by hand, whatever later regrades say.
@@ -225,9 +295,9 @@ class Gradebook:
             raise ValueError(f"an override score must be a finite number, got {score!r}")
         if not reason.strip():
             raise ValueError("an override needs a reason: students are shown it")
-        with self._transaction(f"overriding {student}/{assignment}") as connection:
-            student_id = self._ensure(connection, schema.students, student)
-            assignment_id = self._ensure(connection, schema.assignments, assignment)
+        with self._writing(f"overriding {student}/{assignment}") as (connection, found):
+            student_id = self._id(connection, schema.students, student, found)
+            assignment_id = self._id(connection, schema.assignments, assignment, found)
             insert = self._insert(schema.overrides).values(
                 student_id=student_id,
                 assignment_id=assignment_id,
@@ -442,6 +512,89 @@ class Gradebook:
             )
             for row in rows
         ]
+
+
+_RESULT_VALUES = (
+    "run_id",
+    "graded_at",
+    "score",
+    "max_score",
+    "status",
+    "message",
+    "output",
+    "notebook",
+    "artifacts",
+    "duration",
+)
+"""The columns of a result row that a new grading of the same key replaces."""
+
+
+class _Writes:
+    """The statements :meth:`Gradebook.record_student` runs, built once with bound parameters.
+
+    Upserts return the row's id where the database can (``RETURNING``: PostgreSQL, SQLite
+    3.35 and newer); otherwise a select by the row's key finds it.
+    """
+
+    def __init__(self, insert: Callable[[sa.Table], Any], *, returning: bool) -> None:
+        sub, res, tests = schema.submissions, schema.results, schema.test_results
+        self.returning = returning
+        self.add_name = {
+            table.name: insert(table).on_conflict_do_nothing(index_elements=["name"])
+            for table in (schema.students, schema.assignments)
+        }
+        self.find_name = {
+            table.name: sa.select(table.c.id).where(table.c.name == sa.bindparam("name"))
+            for table in (schema.students, schema.assignments)
+        }
+
+        submission = insert(sub)
+        self.upsert_submission = submission.on_conflict_do_update(
+            index_elements=["student_id", "assignment_id", "content_hash"],
+            set_={
+                "files": submission.excluded.files,
+                "submitted_at": sa.func.coalesce(
+                    submission.excluded.submitted_at, sub.c.submitted_at
+                ),
+            },
+        )
+        self.find_submission = sa.select(sub.c.id).where(
+            sub.c.student_id == sa.bindparam("student_id"),
+            sub.c.assignment_id == sa.bindparam("assignment_id"),
+            sub.c.content_hash == sa.bindparam("content_hash"),
+        )
+
+        result = insert(res)
+        self.upsert_result = result.on_conflict_do_update(
+            index_elements=["submission_id", "suite_hash"],
+            set_={key: result.excluded[key] for key in _RESULT_VALUES},
+        )
+        self.find_result = sa.select(res.c.id).where(
+            res.c.submission_id == sa.bindparam("submission_id"),
+            res.c.suite_hash == sa.bindparam("suite_hash"),
+        )
+        if returning:
+            self.upsert_submission = self.upsert_submission.returning(sub.c.id)
+            self.upsert_result = self.upsert_result.returning(res.c.id)
+
+        self.delete_tests = sa.delete(tests).where(
+            tests.c.result_id == sa.bindparam("old_result_id")
+        )
+        self.insert_tests = sa.insert(tests)
+
+    def upsert(
+        self,
+        connection: sa.Connection,
+        upsert: Any,
+        find: sa.Select[Any],
+        values: dict[str, Any],
+        key: dict[str, Any],
+    ) -> int:
+        """Insert or update one row with ``values``; its id."""
+        done = connection.execute(upsert, values)
+        if self.returning:
+            return int(done.scalar_one())
+        return int(connection.execute(find, key).scalar_one())
 
 
 def _result_from_row(row: Any, tests: list[TestResult], *, evidence: bool) -> AssignmentResult:

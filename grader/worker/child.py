@@ -30,6 +30,8 @@ from .builtins import BUILTINS
 WORKER_DIR = str(Path(__file__).resolve().parent)
 MAX_MESSAGE = 4000
 MAX_TRACEBACK_FRAMES = 12
+MAX_STATE = 32
+_PLAIN = (type(None), bool, int, float, str)
 
 
 class CallbackError(RuntimeError):
@@ -74,6 +76,51 @@ def _method_names(kind: type) -> list[str]:
         return []
 
 
+def plain_state(value: Any) -> dict[str, Any] | None:
+    """The object's public instance attributes that hold plain scalars, or None.
+
+    They travel with every reply that concerns the object, as a JSON object, so the grader
+    reads ``es.best`` after ``es.step(v)`` without another round trip. Only attributes that a
+    plain attribute read would return are included: none when the class customises attribute
+    access, and never one that a data descriptor (a property) of the class would shadow.
+    Values are None, bool, int, str or float (a numpy float64 is a float, and arrives as one
+    either way); other numpy scalars are left to an ordinary read.
+    """
+    try:
+        kind = type(value)
+        if kind.__getattribute__ is not object.__getattribute__:
+            return None
+        attrs = object.__getattribute__(value, "__dict__")
+        if type(attrs) is not dict:
+            return None
+        state: dict[str, Any] = {}
+        for name, item in list(attrs.items())[:256]:
+            if type(name) is not str or name.startswith("_"):
+                continue
+            if isinstance(item, float):
+                item = float(item)
+            elif type(item) not in _PLAIN or (type(item) is str and len(item) > 1000):
+                continue
+            if any(name in vars(klass) and _is_data_descriptor(vars(klass)[name])
+                   for klass in kind.__mro__):
+                continue
+            state[name] = item
+            if len(state) >= MAX_STATE:
+                break
+        return state
+    except Exception:  # noqa: BLE001 - a hostile class only costs round trips
+        return None
+
+
+def _names(kwargs: Any) -> bool:
+    return isinstance(kwargs, dict) and all(isinstance(k, str) for k in kwargs)
+
+
+def _is_data_descriptor(attr: Any) -> bool:
+    kind = type(attr)
+    return hasattr(kind, "__set__") or hasattr(kind, "__delete__")
+
+
 class Child:
     """Serves one (student, assignment) over ``sock`` until the trusted side hangs up."""
 
@@ -89,12 +136,16 @@ class Child:
         handle = len(self.objects) + 1
         self.objects[handle] = value
         kind = type(value)
-        return {
+        node = {
             "h": handle,
             "type": f"{kind.__module__}.{kind.__qualname__}",
             "call": callable(value),
             "methods": _method_names(kind),
         }
+        state = plain_state(value)
+        if state is not None:
+            node["state"] = state
+        return node
 
     def _encode(self, value: Any) -> tuple[dict[str, Any], list[wire.Blob]]:
         blobs: list[wire.Blob] = []
@@ -125,6 +176,11 @@ class Child:
             value = self._dispatch(message, blobs)
             node, out = self._encode(value)
             reply: dict[str, Any] = {"ok": True, "value": node}
+            handle = message.get("ref", {}).get("handle")
+            if message.get("op") in ("call", "each") and handle in self.objects:
+                state = plain_state(self.objects[handle])
+                if state is not None:
+                    reply["state"] = [handle, state]
         except BaseException as exc:
             if isinstance(exc, wire.ChannelClosed):
                 raise
@@ -154,6 +210,8 @@ class Child:
             function = target if attr is None else getattr(target, attr)
             args = self._decode(message["args"], blobs)
             return function(*args, **self._kwargs(message, blobs))
+        if op == "each":
+            return self._each(target if attr is None else getattr(target, attr), message, blobs)
         if op == "iter":
             return iter(target)
         if op == "next":
@@ -162,9 +220,26 @@ class Child:
             return len(target)
         raise wire.WireError(f"unknown operation {op!r}")
 
+    def _each(self, function: Callable[..., Any], message: dict[str, Any],
+              blobs: list[wire.Blob]) -> list[Any]:
+        """Call ``function`` once per (args, kwargs), in order, in this one request."""
+        calls = self._decode(message["calls"], blobs)
+        if not isinstance(calls, list) or not all(
+            isinstance(c, list) and len(c) == 2 and isinstance(c[0], list) and _names(c[1])
+            for c in calls
+        ):
+            raise wire.WireError("calls must be a list of [args, kwargs]")
+        results = []
+        for args, kwargs in calls:
+            result = function(*args, **kwargs)
+            results.append(result)
+            if message.get("until_true") and result:
+                break
+        return results
+
     def _kwargs(self, message: dict[str, Any], blobs: list[wire.Blob]) -> dict[str, Any]:
         kwargs = self._decode(message.get("kwargs", {"d": []}), blobs)
-        if not isinstance(kwargs, dict) or not all(isinstance(k, str) for k in kwargs):
+        if not _names(kwargs):
             raise wire.WireError("keyword arguments must be a mapping of names")
         return kwargs
 

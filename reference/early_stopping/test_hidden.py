@@ -4,8 +4,9 @@ Lecture idea: watch the validation loss after every epoch; stop once it has not 
 more than min_delta for `patience` epochs in a row, and keep the weights of the best epoch.
 
 ``submission.EarlyStopping(...)`` is a handle on an object living in the student's worker:
-``es.step(v)`` and ``es.best`` are remote calls that return plain data. Curves are literal or
-drawn from the ``rng`` fixture; messages describe them in words.
+``es.step(v)`` and ``es.best`` are remote calls that return plain data, and ``call_each``
+feeds a whole curve to ``es.step`` in one round trip. Curves are literal or drawn from the
+``rng`` fixture; messages describe them in words.
 """
 
 import math
@@ -13,7 +14,7 @@ import math
 import numpy as np
 import pytest
 
-from grader.testing import assert_close, check
+from grader.testing import assert_close, call_each, check
 
 RULE = (
     "improvement means value < best - min_delta (mode 'min') or value > best + min_delta "
@@ -22,20 +23,17 @@ RULE = (
 )
 
 
-def _feed(es, values, weights=None) -> list[bool]:
+def _feed(es, values, weights=None, until_true=True) -> list[bool]:
     """Call step once per value until it returns True (as a training loop would)."""
-    returned = []
-    for epoch, value in enumerate(values):
-        w = None if weights is None else weights(epoch)
-        stop = es.step(value, weights=w)
+    calls = [((value,), {"weights": None if weights is None else weights(epoch)})
+             for epoch, value in enumerate(values)]
+    returned = call_each(es.step, calls, until_true=until_true)
+    for epoch, stop in enumerate(returned):
         check(
             isinstance(stop, (bool, np.bool_)),
             f"step must return a bool, got a {type(stop).__name__} at epoch {epoch}",
         )
-        returned.append(bool(stop))
-        if stop:
-            break
-    return returned
+    return [bool(stop) for stop in returned]
 
 
 def _stop_epoch(returned: list[bool]) -> int | None:
@@ -152,18 +150,15 @@ def test_noisy_curves_match_reference(submission, reference, rng, curve):
         values, kwargs = _noisy_accuracy(rng)
         what = "a noisy rising accuracy in mode 'max' (patience=6, min_delta=0.001)"
     es, ref = submission.EarlyStopping(**kwargs), reference.EarlyStopping(**kwargs)
-    returned = []
-    for epoch, value in enumerate(values):
-        want = ref.step(value)
-        got = bool(es.step(value))
-        returned.append(got)
+    wanted = call_each(ref.step, [((value,), {}) for value in values], until_true=True)
+    # The student's stopper sees the curve up to the reference's stop, as the loop would.
+    returned = _feed(es, values[: len(wanted)], until_true=False)
+    for epoch, (got, want) in enumerate(zip(returned, wanted)):
         check(
             got == want,
             f"{what}: at epoch {epoch} step returned {got}, expected {want}. {RULE}; the "
             "counter must go back to 0 at every improvement",
         )
-        if want:
-            break
     _check_run(
         es,
         returned,

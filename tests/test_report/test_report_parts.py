@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import random
+import re
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from grader.report import plots
@@ -93,6 +96,8 @@ def test_plots_use_agg_and_matplotlib_is_imported_only_to_draw() -> None:
         "assert 'matplotlib' not in sys.modules, 'imported with the package'\n"
         "from grader.report import plots\n"
         "plots.histogram_svg([1, 2, 2, 3], 4, 'x')\n"
+        "assert 'matplotlib' not in sys.modules, 'histograms are plain SVG'\n"
+        "plots.history_svg({'loss': [1.0, 0.5]})\n"
         "import matplotlib\n"
         "print(matplotlib.get_backend())\n"
     )
@@ -101,6 +106,47 @@ def test_plots_use_agg_and_matplotlib_is_imported_only_to_draw() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().lower() == "agg"
+
+
+def bars(svg: str) -> list[tuple[float, str]]:
+    """Each bar's height and the range and count its title gives."""
+    found = re.findall(r'<rect class="bar"[^>]*height="([\d.]+)"><title>([^<]*)</title>', svg)
+    return [(float(height), title) for height, title in found]
+
+
+def test_a_histogram_has_a_bar_per_score_as_high_as_its_count() -> None:
+    svg = plots.histogram_svg([1, 2, 2, 4, 4, 4.0], 5, 'a "tricky" <name> & co')
+    assert svg.startswith("<svg ") and svg.endswith("</svg>")
+    assert 'aria-label="Score distribution: a &quot;tricky&quot; &lt;name&gt; &amp; co"' in svg
+    assert external_references(svg) == [] and "http" not in svg
+    drawn = bars(svg)
+    assert [title for _, title in drawn] == ["1: 1 student", "2: 2 students", "4: 3 students"]
+    heights = [height for height, _ in drawn]
+    assert heights[1] == pytest.approx(2 * heights[0], abs=0.1)
+    assert heights[2] == pytest.approx(3 * heights[0], abs=0.1)
+    for label in ("Score", "Students", ">0<", ">5<", ">3<"):
+        assert label in svg
+
+
+def test_a_histogram_of_many_points_has_ten_bands_up_to_the_top() -> None:
+    drawn = bars(plots.histogram_svg([0.0, 49.9, 50.0, 100.0, 100.0], 100.0, "total"))
+    assert [title for _, title in drawn] == [
+        "0 to 10: 1 student",
+        "40 to 50: 1 student",
+        "50 to 60: 1 student",
+        "90 to 100: 2 students",
+    ]
+    assert bars(plots.histogram_svg([], 7.5, "empty")) == []
+
+
+def test_histogram_bins_count_as_numpy_does() -> None:
+    rng = random.Random(7)
+    for top in (1.0, 4.0, 20.0, 7.5, 37.5, 100.0):
+        scores = [round(rng.uniform(-1.0, top + 1.0), rng.choice([0, 1, 2])) for _ in range(300)]
+        scores += [0.0, top, top / 2, -0.5, top + 0.5]
+        edges = plots.histogram_edges(scores, top)
+        expected, _ = np.histogram(scores, bins=edges)
+        assert plots.histogram_counts(scores, edges) == expected.tolist(), top
 
 
 def test_confusion_rows_are_normalised_and_dollars_are_text() -> None:
