@@ -13,7 +13,6 @@ import importlib.util
 import queue
 import threading
 import zlib
-from collections.abc import Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -89,6 +88,11 @@ class GradingPlugin:
         self._credit: Credit = Credit()
         self.phases: dict[str, list[tuple[str, BaseException | None, float]]] = {}
         self.references: dict[Path, ModuleType] = {}
+        # Read once at collection: fixtures that take ``request`` cost pytest a new
+        # FixtureDef per test, so the per-test facts are looked up here instead.
+        self.timeouts: dict[str, float] = {}
+        self.seeds: dict[str, int] = {}
+        self.item: pytest.Item | None = None
 
     # -- configuration and collection ------------------------------------------------------
     def pytest_configure(self, config: pytest.Config) -> None:
@@ -113,6 +117,10 @@ class GradingPlugin:
                 value /= counts[(str(item.path), getattr(item, "originalname", item.name))]
             self.points[item.nodeid] = value
             self.groups.setdefault(assignment_of(item), []).append(item)
+            timeout = item.get_closest_marker("timeout")
+            if timeout and timeout.args:
+                self.timeouts[item.nodeid] = float(timeout.args[0])
+            self.seeds[item.nodeid] = zlib.crc32(f"{assignment_of(item)}::{item.name}".encode())
 
     def max_scores(self, assignment: str) -> list[tuple[str, float]]:
         return [(item.name, self.points[item.nodeid]) for item in self.groups.get(assignment, [])]
@@ -149,16 +157,22 @@ class GradingPlugin:
             return
         session._setupstate.teardown_exact(items[0])
         self.current = job
+        run = job.run
+        default_timeout = run.call_timeout
         try:
             for index, item in enumerate(items):
                 nextitem = items[index + 1] if index + 1 < len(items) else items[0]
                 self._credit = Credit()
                 self.phases[item.nodeid] = []
-                job.run.test = item.name
+                self.item = item
+                run.test = item.name
+                run.call_timeout = self.timeouts.get(item.nodeid, default_timeout)
                 item.ihook.pytest_runtest_protocol(item=item, nextitem=nextitem)
                 job.results.append(self._outcome(item))
         finally:
+            run.call_timeout = default_timeout
             self.current = None
+            self.item = None
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_makereport(
@@ -200,17 +214,10 @@ class GradingPlugin:
         return self.current
 
     @pytest.fixture
-    def submission(self, request: pytest.FixtureRequest) -> Generator[SubmissionProxy, None, None]:
+    def submission(self) -> SubmissionProxy:
         run = self._job().run
         assert run is not None
-        marker = request.node.get_closest_marker("timeout")
-        default = run.call_timeout
-        if marker and marker.args:
-            run.call_timeout = float(marker.args[0])
-        try:
-            yield SubmissionProxy(run)
-        finally:
-            run.call_timeout = default
+        return SubmissionProxy(run)
 
     @pytest.fixture
     def reference(self) -> ModuleType:
@@ -229,9 +236,11 @@ class GradingPlugin:
         return module
 
     @pytest.fixture
-    def rng(self, request: pytest.FixtureRequest) -> np.random.Generator:
-        seed = zlib.crc32(f"{assignment_of(request.node)}::{request.node.name}".encode())
-        return np.random.default_rng(seed)
+    def rng(self) -> np.random.Generator:
+        """Seeded from the test's name: every student meets the same inputs."""
+        if self.item is None:
+            raise RuntimeError("the grading fixtures are only available while grading")
+        return np.random.default_rng(self.seeds[self.item.nodeid])
 
     @pytest.fixture
     def credit(self) -> Credit:

@@ -8,6 +8,7 @@ per process instead of once per submission.
 from __future__ import annotations
 
 import queue
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -41,13 +42,18 @@ class SuiteSession:
         self.thread: threading.Thread | None = None
         self.exit_code: int | pytest.ExitCode | None = None
         self.crash: BaseException | None = None
+        self.rootdir = Path(suites[0]).resolve().parent.parent if suites else Path.cwd()
         self._ini = tempfile.TemporaryDirectory(prefix="grader-pytest-")
 
     def start(self) -> SuiteSession:
         ini = Path(self._ini.name) / "pytest.ini"
         ini.write_text("[pytest]\n")
-        rootdir = Path(self.suites[0]).resolve().parent.parent if self.suites else Path.cwd()
-        args = [*map(str, self.suites), *PYTEST_ARGS, "-c", str(ini), "--rootdir", str(rootdir)]
+        # pytest keeps imported suites in sys.modules under names relative to the rootdir
+        # ("probe.test_hidden"): an earlier session's module of that name, from another
+        # course or from before the suite was edited, would be reused instead of this one.
+        self._forget_suites()
+        args = [*map(str, self.suites), *PYTEST_ARGS, "-c", str(ini),
+                "--rootdir", str(self.rootdir)]
         self.thread = threading.Thread(target=self._main, args=(args,), daemon=True,
                                        name="grader-pytest")
         self.thread.start()
@@ -82,7 +88,19 @@ class SuiteSession:
         if self.thread is not None and self.thread.is_alive():
             self.jobs.put(None)
             self.thread.join(timeout=60)
+        self._forget_suites()
         self._ini.cleanup()
+
+    def _forget_suites(self) -> None:
+        """Drop the modules imported from suite folders (any course's) from sys.modules."""
+        folders = {Path(suite).resolve().parent for suite in self.suites}
+        for name, module in list(sys.modules.items()):
+            file = getattr(module, "__file__", None)
+            if not file or not name.split(".")[-1].startswith(("test_", "conftest")):
+                continue
+            path = Path(file)
+            if path.parent in folders or path.parent.parent.name in ("reference", "assignments"):
+                del sys.modules[name]
 
     def __enter__(self) -> SuiteSession:
         return self.start()

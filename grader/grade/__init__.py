@@ -86,7 +86,8 @@ def main(
     gradebook = _open_gradebook(db)
     try:
         spec = EngineSpec(str(course.root), tuple(names), box.name, "hidden",
-                          tuple(sorted((options or {}).items())))
+                          tuple(sorted((options or {}).items())),
+                          tuple(course.suite_hash(n, "hidden", options) for n in names))
         kept, todo = _split_cached(students, names, course, gradebook, force, options or {})
         run.cached = sum(len(v) for v in kept.values())
         tasks = make_tasks(students, todo)

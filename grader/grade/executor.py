@@ -33,6 +33,9 @@ class EngineSpec:
     sandbox: str
     kind: str = "hidden"
     options: tuple[tuple[str, Any], ...] = ()
+    suites: tuple[str, ...] = ()
+    """The suites' content hashes: a process that keeps its engine between batches (a Dask
+    worker) builds a new one when an instructor has edited a suite."""
 
     def build(self, sandbox: Sandbox | None = None) -> Engine:
         course = Course(Path(self.course_root))
@@ -53,6 +56,8 @@ _ENGINES: dict[EngineSpec, Engine] = {}
 def _engine(spec: EngineSpec) -> Engine:
     engine = _ENGINES.get(spec)
     if engine is None:
+        for old in [s for s in _ENGINES if s.course_root == spec.course_root]:
+            _ENGINES.pop(old).close()  # built for suites that have changed since
         engine = _ENGINES[spec] = spec.build()
         if len(_ENGINES) == 1:
             atexit.register(_close_engines)
