@@ -149,7 +149,8 @@ class WorkerHost:
         self.close()
 
     # -- children --------------------------------------------------------------------------
-    def spawn(self, files: dict[str, bytes], limits: dict[str, Any]) -> Child:
+    def spawn(self, files: dict[str, bytes], limits: dict[str, Any],
+              first_handle: int = 1) -> Child:
         """Fork a fresh child holding ``files`` in its scratch folder, under ``limits``."""
         if not self.alive():
             self.close()
@@ -159,7 +160,7 @@ class WorkerHost:
         output = tempfile.TemporaryFile()
         blobs: list[wire.Blob] = list(files.values())
         message = {"op": "spawn", "files": [[name, i] for i, name in enumerate(files)],
-                   "limits": limits}
+                   "limits": limits, "first_handle": first_handle}
         try:
             socket.send_fds(self.control, [b"S"], [theirs.fileno(), output.fileno()])
             wire.send(self.control, message, blobs)

@@ -28,6 +28,7 @@ from .host import Child, ExitInfo, WorkerHost
 MAX_RESTARTS = 3
 MAX_TIMEOUTS = 3
 _STATE_TYPES = (bool, int, float, str)
+HANDLES_PER_CHILD = 1 << 32
 
 
 class RemoteException(Exception):
@@ -111,11 +112,15 @@ class SharedChild:
         self.limits = limits
         self.child: Child | None = None
         self.notebooks: dict[str, str] = {}
+        self.spawned = 0
 
     def acquire(self) -> tuple[Child, int]:
         """The live child (forked if there is none) and where its output stands now."""
         if self.child is None:
-            self.child = self.host.spawn(self.files, self.limits)
+            # Each child numbers its handles in a range of its own (see worker.child).
+            first = self.spawned * HANDLES_PER_CHILD + 1
+            self.child = self.host.spawn(self.files, self.limits, first_handle=first)
+            self.spawned += 1
         return self.child, self.child.output_size()
 
     def output(self, mark: int, limit: int) -> str:

@@ -3,7 +3,7 @@
 Started by the trusted side inside the sandbox with its control socket on fd 3. Every
 command arrives as one byte (carrying file descriptors for ``spawn``) followed by a frame:
 
-    spawn  {files, limits, scratch}  + fds [child socket, output file] -> {"pid": n}
+    spawn  {files, limits, first_handle} + fds [child socket, output file] -> {"pid": n}
     finish {pid}                     -> {"status": wait status, "signal": n|None, "code": n|None}
 
 Before anything else it drops to the unprivileged uid it was given, imports the heavy
@@ -126,7 +126,8 @@ class Zygote:
             os.chdir(self.workdir)
             os.environ["HOME"] = self.workdir
             _set_limits(message.get("limits", {}))
-            Child(socket.socket(fileno=CONTROL_FD), self.workdir).serve()
+            Child(socket.socket(fileno=CONTROL_FD), self.workdir,
+                  first_handle=int(message.get("first_handle", 1))).serve()
         except BaseException:  # noqa: BLE001 - the child must never return into the zygote
             status = 70
         finally:

@@ -124,8 +124,11 @@ def _is_data_descriptor(attr: Any) -> bool:
 class Child:
     """Serves one (student, assignment) over ``sock`` until the trusted side hangs up."""
 
-    def __init__(self, sock: socket.socket, workdir: str) -> None:
+    def __init__(self, sock: socket.socket, workdir: str, first_handle: int = 1) -> None:
         self.sock = sock
+        # Handles count on from where the previous child of this student stopped, so a
+        # handle kept from a child that was killed never names an object of this one.
+        self.next_handle = first_handle
         self.workdir = workdir
         self.namespaces: dict[str, dict[str, Any]] = {}
         self.loaded: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
@@ -133,7 +136,8 @@ class Child:
 
     # -- encoding -------------------------------------------------------------------------
     def _keep(self, value: Any) -> dict[str, Any]:
-        handle = len(self.objects) + 1
+        handle = self.next_handle
+        self.next_handle += 1
         self.objects[handle] = value
         kind = type(value)
         node = {

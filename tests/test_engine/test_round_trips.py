@@ -13,6 +13,7 @@ import pytest
 from grader.engine.host import WorkerHost
 from grader.engine.remote import AssignmentRun, RemoteException, SharedChild, SubmissionProxy
 from grader.engine.sandbox import choose_sandbox
+from grader.errors import WorkerDiedError
 from grader.testing import call_each
 
 SOURCE = b'''
@@ -31,6 +32,10 @@ class Counter:
         if other is not None:
             other.count += 10
         return self.count
+
+def die():
+    import os
+    os._exit(3)
 
 class WithProperty:
     def __init__(self):
@@ -56,7 +61,8 @@ def submission() -> Iterator[tuple[SubmissionProxy, AssignmentRun]]:
     files = {"objects.py": SOURCE}
     limits = {"call_timeout": 10, "total_timeout": 60}
     shared = SharedChild(host, files, limits)
-    run = AssignmentRun(shared, "objects", files, ["Counter", "WithProperty", "Custom"], limits)
+    names = ["Counter", "WithProperty", "Custom", "die"]
+    run = AssignmentRun(shared, "objects", files, names, limits)
     try:
         yield SubmissionProxy(run), run
     finally:
@@ -126,3 +132,16 @@ def test_call_each_on_a_local_function_is_a_plain_loop() -> None:
     assert call_each(step, [((v,), {}) for v in range(5)], until_true=True) == [
         False, False, True]
     assert seen == [0, 1, 2]
+
+
+def test_an_object_of_a_killed_child_is_never_mistaken_for_a_new_one(submission) -> None:
+    proxy, _ = submission
+    old = proxy.Counter()
+    old.add()
+    with pytest.raises(WorkerDiedError, match="crashed"):
+        proxy.die()
+    new = proxy.Counter()  # a fresh child, whose first object would reuse a naive handle
+    assert new.add() == 1
+    with pytest.raises(RemoteException, match="unknown object reference"):
+        old.add()
+    assert new.count == 1
