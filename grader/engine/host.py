@@ -1,9 +1,10 @@
 """The trusted side's handle on one sandboxed zygote and the children it forks.
 
 The zygote starts once per pool process (``WorkerHost.start``): the sandbox, the interpreter
-and the heavy imports are paid once. Each (student, assignment) gets a fresh child forked
-from it, with its own scratch folder, limits, output file and socket; ``finish`` kills the
-child's whole process group (and, inside the sandbox, every process but the zygote).
+and the heavy imports are paid once. Each student (each group of their assignments with equal
+limits, see ``remote.SharedChild``) gets a fresh child forked from it, with its own scratch
+folder, limits, output file and socket; ``finish`` kills the child's whole process group
+(and, inside the sandbox, every process but the zygote).
 """
 
 from __future__ import annotations

@@ -2,5 +2,6 @@
 
 It imports nothing from the rest of ``grader`` (runner, suites, reference, gradebook,
 reports): everything it needs arrives as data over the channel. ``python -m grader.worker``
-starts the zygote, which forks one child per (student, assignment).
+starts the zygote, which forks one child per student (per group of assignments with
+equal limits).
 """

@@ -1,4 +1,4 @@
-"""The zygote: pays the imports once, then forks one fresh child per assignment to grade.
+"""The zygote: pays the imports once, then forks one fresh child per student to grade.
 
 Started by the trusted side inside the sandbox with its control socket on fd 3. Every
 command arrives as one byte (carrying file descriptors for ``spawn``) followed by a frame:
