@@ -12,11 +12,12 @@ from __future__ import annotations
 import importlib.util
 import queue
 import threading
+import time
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pytest
@@ -163,34 +164,49 @@ class GradingPlugin:
             for index, item in enumerate(items):
                 nextitem = items[index + 1] if index + 1 < len(items) else items[0]
                 self._credit = Credit()
-                self.phases[item.nodeid] = []
                 self.item = item
                 run.test = item.name
                 run.call_timeout = self.timeouts.get(item.nodeid, default_timeout)
-                item.ihook.pytest_runtest_protocol(item=item, nextitem=nextitem)
+                self._run_item(item, nextitem)
                 job.results.append(self._outcome(item))
         finally:
             run.call_timeout = default_timeout
             self.current = None
             self.item = None
 
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_runtest_makereport(
-        self, item: pytest.Item, call: pytest.CallInfo[None]
-    ) -> pytest.TestReport:
-        """A light report: the grade needs the exception, not pytest's formatted traceback."""
-        exc = call.excinfo.value if call.excinfo is not None else None
-        self.phases.setdefault(item.nodeid, []).append((call.when, exc, call.duration))
-        longrepr: Any = None
-        outcome = "passed"
-        if exc is not None:
-            outcome = "failed"
-            longrepr = f"{type(exc).__name__}: {exc}"[:MAX_MESSAGE]
-            if isinstance(exc, pytest.skip.Exception):
-                outcome, longrepr = "skipped", (str(item.path), 0, str(exc))
-        return pytest.TestReport(item.nodeid, item.location, {}, outcome,  # type: ignore[arg-type]
-                                 longrepr, call.when, duration=call.duration,  # type: ignore[arg-type]
-                                 start=call.start, stop=call.stop)
+    def _run_item(self, item: pytest.Item, nextitem: pytest.Item) -> None:
+        """pytest's runtest protocol, lean: the setup, call and teardown hooks, no reports.
+
+        The grade needs each phase's exception and duration, not pytest's formatted
+        traceback, log hooks and report objects, which cost more than most tests.
+        """
+        phases = self.phases[item.nodeid] = []
+        function = cast(Any, item)
+        has_request = hasattr(item, "_request")
+        if has_request and not function._request:
+            function._initrequest()  # every item runs again for each student
+        ihook = item.ihook
+        try:
+            steps = (("setup", ihook.pytest_runtest_setup, {"item": item}),
+                     ("call", ihook.pytest_runtest_call, {"item": item}),
+                     ("teardown", ihook.pytest_runtest_teardown,
+                      {"item": item, "nextitem": nextitem}))
+            for when, hook, kwargs in steps:
+                if when == "call" and phases[0][1] is not None:
+                    continue  # setup failed: the test is not run, its fixtures are torn down
+                start = time.perf_counter()
+                try:
+                    hook(**kwargs)
+                except (KeyboardInterrupt, pytest.exit.Exception):
+                    raise
+                except BaseException as exc:  # noqa: BLE001 - every failure is graded
+                    phases.append((when, exc, time.perf_counter() - start))
+                else:
+                    phases.append((when, None, time.perf_counter() - start))
+        finally:
+            if has_request:
+                function._request = False
+                function.funcargs = None
 
     def _outcome(self, item: pytest.Item) -> TestResult:
         phases = self.phases.pop(item.nodeid, [])

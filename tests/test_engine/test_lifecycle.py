@@ -143,3 +143,57 @@ def test_a_second_session_collects_its_own_suite_not_a_namesake(tmp_path: Path) 
     for suite, test in zip(suites, ("test_one", "test_two")):
         with SuiteSession([suite]) as session:
             assert [name for name, _ in session.max_scores("probe")] == [test]
+
+
+FIXTURE_SUITE = '''
+import pytest
+
+EVENTS = []
+
+
+@pytest.fixture
+def tracked():
+    EVENTS.append("setup")
+    yield 1
+    EVENTS.append("teardown")
+
+
+@pytest.fixture
+def broken():
+    raise RuntimeError("fixture failed")
+
+
+@pytest.mark.points(1)
+def test_a(submission, tracked):
+    assert tracked == 1
+
+
+@pytest.mark.points(1)
+def test_b(submission, broken):
+    pass
+
+
+@pytest.mark.points(1)
+def test_c(submission):
+    assert EVENTS and EVENTS == ["setup", "teardown"] * (len(EVENTS) // 2), EVENTS
+'''
+
+
+def test_fixtures_are_set_up_and_torn_down_for_every_test_of_every_student(
+    tmp_path: Path,
+) -> None:
+    course = tmp_path / "course"
+    shutil.copytree(TEST_COURSE, course)
+    (course / "reference" / "probe" / "test_hidden.py").write_text(FIXTURE_SUITE)
+    for student in ("first", "second"):
+        (tmp_path / "submissions" / student).mkdir(parents=True)
+        (tmp_path / "submissions" / student / "probe.py").write_text("def softmax(x):\n    pass\n")
+    out = tmp_path / "results.json"
+    grade.main(submissions_dir=tmp_path / "submissions", course_dir=course, db=None,
+               out=None, json_path=out, jobs=1)
+    for student in json.loads(out.read_text())["students"]:
+        tests = {t["name"]: t for t in student["assignments"][0]["tests"]}
+        assert tests["test_a"]["status"] == "passed"
+        assert tests["test_b"]["status"] == "error"
+        assert "RuntimeError: fixture failed" in tests["test_b"]["message"]
+        assert tests["test_c"]["status"] == "passed", tests["test_c"]["message"]
