@@ -24,14 +24,24 @@ LOOPING_SOFTMAX = (
 )
 
 
-def test_a_function_that_ran_out_of_time_is_not_called_again(tmp_path: Path) -> None:
-    student = tmp_path / "submissions" / "looper"
-    student.mkdir(parents=True)
-    (student / "probe.py").write_text(LOOPING_SOFTMAX)
+def grade_probe(tmp_path: Path, sources: dict[str, str], suite: str | None = None) -> dict:
+    """Grade ``probe.py`` of each student (with ``suite`` as the hidden suite, if given)."""
+    course = TEST_COURSE
+    if suite is not None:
+        course = tmp_path / "course"
+        shutil.copytree(TEST_COURSE, course)
+        (course / "reference" / "probe" / "test_hidden.py").write_text(suite)
+    for student, source in sources.items():
+        (tmp_path / "submissions" / student).mkdir(parents=True)
+        (tmp_path / "submissions" / student / "probe.py").write_text(source)
     out = tmp_path / "results.json"
-    grade.main(submissions_dir=tmp_path / "submissions", course_dir=TEST_COURSE, db=None,
+    grade.main(submissions_dir=tmp_path / "submissions", course_dir=course, db=None,
                out=None, json_path=out, jobs=1)
-    result = json.loads(out.read_text())["students"][0]["assignments"][0]
+    return {s["student"]: s["assignments"][0] for s in json.loads(out.read_text())["students"]}
+
+
+def test_a_function_that_ran_out_of_time_is_not_called_again(tmp_path: Path) -> None:
+    result = grade_probe(tmp_path, {"looper": LOOPING_SOFTMAX})["looper"]
     tests = {t["name"]: t for t in result["tests"]}
     assert result["status"] == "timeout"
     first = tests["test_values[large]"]
@@ -89,17 +99,8 @@ SLOW = (
 
 
 def test_the_timeout_marker_sets_one_tests_budget(tmp_path: Path) -> None:
-    course = tmp_path / "course"
-    shutil.copytree(TEST_COURSE, course)
-    (course / "reference" / "probe" / "test_hidden.py").write_text(TIMED_SUITE)
-    student = tmp_path / "submissions" / "slow"
-    student.mkdir(parents=True)
-    (student / "probe.py").write_text(SLOW)
-    out = tmp_path / "results.json"
-    grade.main(submissions_dir=tmp_path / "submissions", course_dir=course, db=None,
-               out=None, json_path=out, jobs=1)
-    tests = {t["name"]: t for t in json.loads(out.read_text())["students"][0]
-             ["assignments"][0]["tests"]}
+    result = grade_probe(tmp_path, {"slow": SLOW}, suite=TIMED_SUITE)["slow"]
+    tests = {t["name"]: t for t in result["tests"]}
     assert tests["test_short_budget"]["status"] == "timeout"
     assert "0.5 s allowed" in tests["test_short_budget"]["message"]
     # The next test is back on the assignment's call_timeout (3 s): one second is fine.
@@ -182,17 +183,11 @@ def test_c(submission):
 def test_fixtures_are_set_up_and_torn_down_for_every_test_of_every_student(
     tmp_path: Path,
 ) -> None:
-    course = tmp_path / "course"
-    shutil.copytree(TEST_COURSE, course)
-    (course / "reference" / "probe" / "test_hidden.py").write_text(FIXTURE_SUITE)
-    for student in ("first", "second"):
-        (tmp_path / "submissions" / student).mkdir(parents=True)
-        (tmp_path / "submissions" / student / "probe.py").write_text("def softmax(x):\n    pass\n")
-    out = tmp_path / "results.json"
-    grade.main(submissions_dir=tmp_path / "submissions", course_dir=course, db=None,
-               out=None, json_path=out, jobs=1)
-    for student in json.loads(out.read_text())["students"]:
-        tests = {t["name"]: t for t in student["assignments"][0]["tests"]}
+    source = "def softmax(x):\n    pass\n"
+    results = grade_probe(tmp_path, {"first": source, "second": source}, suite=FIXTURE_SUITE)
+    assert len(results) == 2
+    for result in results.values():
+        tests = {t["name"]: t for t in result["tests"]}
         assert tests["test_a"]["status"] == "passed"
         assert tests["test_b"]["status"] == "error"
         assert "RuntimeError: fixture failed" in tests["test_b"]["message"]
