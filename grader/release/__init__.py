@@ -29,14 +29,13 @@ from ..course import Course
 from ..errors import ConfigError
 from .leaks import Leak, find_leaks
 from .notebooks import write_stripped
-from .package import copy_package, pyproject, requirements_txt
+from .package import copy_package, pyproject, requirements_txt, shipped_files
 from .readme import student_readme
 
 __all__ = ["Leak", "find_leaks", "main"]
 
 MARKER = ".grader-release"
 REQUIRED = ("README.md", "test_public.py", "assignment.toml")
-SKIPPED_PARTS = ("__pycache__", ".ipynb_checkpoints", ".pytest_cache")
 
 
 def _is_previous_bundle(out: Path) -> bool:
@@ -64,11 +63,7 @@ def _copy_assignment(source: Path, target: Path) -> list[Path]:
             f"{source.name}: cannot release without {', '.join(missing)} in {source}"
         )
     written = []
-    for path in sorted(source.rglob("*")):
-        relative = path.relative_to(source)
-        if (not path.is_file() or path.suffix in (".pyc", ".pyo")
-                or any(part in SKIPPED_PARTS or part.startswith(".") for part in relative.parts)):
-            continue
+    for path, relative in shipped_files(source):
         destination = target / relative
         destination.parent.mkdir(parents=True, exist_ok=True)
         if path.suffix == ".ipynb":

@@ -14,6 +14,7 @@ import json
 import re
 import shutil
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 from .. import __version__
@@ -22,18 +23,24 @@ from ..errors import ConfigError
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 STUDENT_EXTRAS = ("jet",)
 """Extras a student may need: the jet classifier is written with Keras."""
-SKIPPED_PARTS = ("__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache")
 _EXTRA = re.compile(r"""\s*(?:\band\s+)?\bextra\s*==\s*["']([^"']+)["']""")
+
+
+def shipped_files(root: Path) -> Iterator[tuple[Path, Path]]:
+    """(path, path relative to ``root``) of every file below ``root`` that a bundle ships:
+    no bytecode, no ``__pycache__``, nothing hidden (caches, checkpoints, dotfiles)."""
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if (path.is_file() and path.suffix not in (".pyc", ".pyo")
+                and not any(part == "__pycache__" or part.startswith(".")
+                            for part in relative.parts)):
+            yield path, relative
 
 
 def copy_package(target: Path) -> list[Path]:
     """Copy the ``grader`` package source to ``target`` (its own folder named grader)."""
     written = []
-    for source in sorted(PACKAGE_DIR.rglob("*")):
-        relative = source.relative_to(PACKAGE_DIR)
-        if (not source.is_file() or source.suffix in (".pyc", ".pyo")
-                or any(part in SKIPPED_PARTS or part.startswith(".") for part in relative.parts)):
-            continue
+    for source, relative in shipped_files(PACKAGE_DIR):
         destination = target / relative
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, destination)
