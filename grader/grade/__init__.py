@@ -85,10 +85,10 @@ def main(
 
     gradebook = _open_gradebook(db)
     try:
+        hashes = {n: course.suite_hash(n, "hidden", options) for n in names}
         spec = EngineSpec(str(course.root), tuple(names), box.name, "hidden",
-                          tuple(sorted((options or {}).items())),
-                          tuple(course.suite_hash(n, "hidden", options) for n in names))
-        kept, todo = _split_cached(students, names, course, gradebook, force, options or {})
+                          tuple(sorted((options or {}).items())), tuple(hashes.values()))
+        kept, todo = _split_cached(students, names, hashes, gradebook, force)
         run.cached = sum(len(v) for v in kept.values())
         tasks = make_tasks(students, todo)
         if on_start:
@@ -144,12 +144,11 @@ def _open_gradebook(db: str | None) -> Any:
     return Gradebook(db)
 
 
-def _split_cached(students: list[StudentSubmission], names: list[str], course: Course,
-                  gradebook: Any, force: bool, options: dict[str, Any]
+def _split_cached(students: list[StudentSubmission], names: list[str], hashes: dict[str, str],
+                  gradebook: Any, force: bool
                   ) -> tuple[dict[str, dict[str, AssignmentResult]], dict[str, list[str]]]:
     kept: dict[str, dict[str, AssignmentResult]] = {}
     todo: dict[str, list[str]] = {}
-    hashes = {n: course.suite_hash(n, "hidden", options) for n in names}
     for student in students:
         kept[student.student] = {}
         todo[student.student] = []
