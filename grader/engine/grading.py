@@ -37,6 +37,9 @@ class Engine:
         self.assignments = assignments
         self.kind = kind
         self.configs = {name: course.config(name) for name in assignments}
+        # Assignments whose limits are equal can share a student's child (shared_children).
+        self.limit_groups = {name: tuple(sorted(config.limits.to_dict().items()))
+                             for name, config in self.configs.items()}
         self.suite_hashes = {name: course.suite_hash(name, kind, options) for name in assignments}
         self.session = SuiteSession([course.suite(n, kind) for n in assignments], options=options)
         self.session.start()
@@ -78,8 +81,7 @@ class Engine:
         groups: dict[tuple[Any, ...], list[str]] = {}
         for name, submitted in files.items():
             if submitted:
-                key = tuple(sorted(self.configs[name].limits.to_dict().items()))
-                groups.setdefault(key, []).append(name)
+                groups.setdefault(self.limit_groups[name], []).append(name)
         shared: dict[str, SharedChild] = {}
         for members in groups.values():
             union: dict[str, bytes] = {}

@@ -122,12 +122,12 @@ def _is_data_descriptor(attr: Any) -> bool:
 
 
 class Child:
-    """Serves one (student, assignment) over ``sock`` until the trusted side hangs up."""
+    """Serves one student's assignments over ``sock`` until the trusted side hangs up."""
 
     def __init__(self, sock: socket.socket, workdir: str, first_handle: int = 1) -> None:
         self.sock = sock
-        # Handles count on from where the previous child of this student stopped, so a
-        # handle kept from a child that was killed never names an object of this one.
+        # Each child of a student numbers its handles in a range of its own, so a handle kept
+        # from a child that was killed never names an object of this one.
         self.next_handle = first_handle
         self.workdir = workdir
         self.namespaces: dict[str, dict[str, Any]] = {}
