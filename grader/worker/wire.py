@@ -49,9 +49,9 @@ MAX_FRAME_BYTES = 1 << 30
 MAX_JSON_BYTES = 64 << 20
 MAX_DEPTH = 64
 MAX_DIMS = 32
+_KINDS = "biufcSUMm"  # booleans, integers, floats, complex, bytes, str, dates, durations
 # byte order, one of the accepted kinds, item size, and a time unit for dates and durations
-_DTYPE = re.compile(r"[<>|=][biufcSUMm][0-9]{1,4}(\[[0-9]*[a-zA-Z]{1,2}\])?")
-_KINDS = frozenset("biufcSUMm")
+_DTYPE = re.compile(rf"[<>|=][{_KINDS}][0-9]{{1,4}}(\[[0-9]*[a-zA-Z]{{1,2}}\])?")
 
 
 class WireError(Exception):
