@@ -17,6 +17,7 @@ from typing import Any
 from . import __version__
 from .config import AssignmentConfig, load_config
 from .errors import ConfigError
+from .seeds import course_secret
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,6 +46,10 @@ class Course:
     @property
     def reference_dir(self) -> Path:
         return self.root / "reference"
+
+    def secret(self) -> bytes:
+        """The course secret that seeds hidden cases and generated data (``grader.seeds``)."""
+        return course_secret(self.reference_dir)
 
     def names(self) -> list[str]:
         return sorted(
