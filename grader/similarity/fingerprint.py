@@ -1,0 +1,198 @@
+"""From source text to fingerprints that the usual disguises do not change.
+
+Normalising (per segment, with Python's own tokenizer):
+- comments, blank lines, indentation and line breaks inside brackets are dropped;
+- docstrings and other bare string statements, and type annotations, are dropped (found
+  with ``ast``; a stub's annotated signature is kept or dropped by students at will);
+- every bare name (variables, parameters, functions, classes, import aliases) becomes ``V``,
+  except builtins (``len``, ``range``, ``ValueError``) that the code does not rebind;
+- attribute names stay (``np.exp`` is ``V.exp``: a library's API is not renamed by hand),
+  except the ones the code assigns itself (``self.wait = 0``), which become ``V``;
+- numbers become ``N`` and strings ``S``.
+
+Then every run of ``K`` consecutive tokens of a segment (a k-gram; runs never cross from one
+definition into the next, so reordering functions changes nothing) is hashed, and winnowing
+keeps the smallest hash of each window of ``W`` consecutive k-grams.
+Any match of at least ``K + W - 1`` tokens shares a kept hash, while a program keeps about
+``2 / (W + 1)`` of its k-grams. Hashes come from blake2b, so a run gives the same
+fingerprints on every machine and in every process.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import hashlib
+import io
+import keyword
+import tokenize
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .extract import Extract, Segment
+
+K = 5
+"""Tokens per k-gram."""
+W = 4
+"""k-grams per winnowing window: matches of ``K + W - 1`` = 8 tokens are always seen."""
+
+_BUILTINS = frozenset(dir(builtins)) - {"_", "__doc__", "__name__"}
+_DROPPED = frozenset({tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT,
+                      tokenize.ENCODING, tokenize.ENDMARKER})
+Span = tuple[int, int, int, int]
+"""(first line, first column, last line, end column) in characters, lines from 1."""
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    segment: int
+    start: tuple[int, int]
+    end: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Fingerprints:
+    """One extract's normalised tokens, every k-gram hash, and the winnowed ones."""
+
+    extract: Extract
+    tokens: tuple[Token, ...]
+    hashes: tuple[int, ...]
+    """hashes[i] is the k-gram starting at tokens[i] (k-grams never cross a segment)."""
+    starts: tuple[int, ...]
+    """Token index of each hash's k-gram, parallel to ``hashes``."""
+    kept: frozenset[int]
+    """The winnowed hashes: what the class index holds."""
+
+
+def _char_column(line: str, byte_offset: int) -> int:
+    return len(line.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
+
+
+def _spans(node: ast.AST, lines: list[str]) -> Span:
+    first, last = node.lineno, node.end_lineno or node.lineno  # type: ignore[attr-defined]
+    start = _char_column(lines[first - 1], node.col_offset)  # type: ignore[attr-defined]
+    end = _char_column(lines[last - 1], node.end_col_offset or 0)  # type: ignore[attr-defined]
+    return first, start, last, end
+
+
+def _ignored_spans(tree: ast.Module, lines: list[str]) -> list[Span]:
+    """Docstrings, bare string statements and annotations: what a disguise rewrites freely."""
+    spans: list[Span] = []
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+                and isinstance(node.value.value, str)):
+            spans.append(_spans(node, lines))
+        elif isinstance(node, ast.arg) and node.annotation is not None:
+            spans.append(_spans(node.annotation, lines))
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.returns:
+            spans.append(_spans(node.returns, lines))
+        elif isinstance(node, ast.AnnAssign):
+            spans.append(_spans(node.annotation, lines))
+    return spans
+
+
+def _inside(position: tuple[int, int], span: Span) -> bool:
+    return (span[0], span[1]) <= position < (span[2], span[3])
+
+
+def _raw_tokens(source: str) -> Iterator[tokenize.TokenInfo]:
+    """The tokenizer's tokens; broken code yields what came before the break."""
+    try:
+        yield from tokenize.generate_tokens(io.StringIO(source).readline)
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return
+
+
+def normalise(segment: Segment, index: int, own_attributes: frozenset[str]) -> list[Token]:
+    """The normalised tokens of one segment, each with its place in ``segment.source``."""
+    tree = None
+    if segment.parsed:
+        try:
+            tree = ast.parse(segment.source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            tree = None
+    lines = segment.source.split("\n")
+    spans = _ignored_spans(tree, lines) if tree is not None else []
+    raw = [t for t in _raw_tokens(segment.source) if t.type not in _DROPPED]
+    rebound = ({n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
+                and isinstance(n.ctx, ast.Store)} if tree is not None else set())
+    out: list[Token] = []
+    for i, token in enumerate(raw):
+        if any(_inside(token.start, s) for s in spans):
+            continue
+        nxt = raw[i + 1] if i + 1 < len(raw) else None
+        if (token.string in (":", "->") and nxt is not None
+                and any(_inside(nxt.start, s) for s in spans)):
+            continue  # the ':' or '->' that introduces a dropped annotation
+        text = _normal_text(token, raw[i - 1] if i else None, own_attributes, rebound)
+        if text == ";" and (not out or out[-1].text == ";"):
+            continue  # the line end of a dropped docstring, or of an empty statement
+        out.append(Token(text, index, token.start, token.end))
+    return out
+
+
+def _normal_text(token: tokenize.TokenInfo, previous: tokenize.TokenInfo | None,
+                 own_attributes: frozenset[str], rebound: set[str]) -> str:
+    if token.type == tokenize.NAME:
+        if keyword.iskeyword(token.string):
+            return token.string
+        if previous is not None and previous.string == ".":
+            return "V" if token.string in own_attributes else token.string
+        if token.string in _BUILTINS and token.string not in rebound:
+            return token.string
+        return "V"
+    if token.type == tokenize.NUMBER:
+        return "N"
+    if token.type == tokenize.STRING:
+        return "S"
+    if token.type == tokenize.NEWLINE or token.string == ";":
+        return ";"
+    return token.string
+
+
+@lru_cache(maxsize=4096)
+def _token_bytes(text: str) -> bytes:
+    return text.encode("utf-8") + b"\x00"
+
+
+def kgram_hash(texts: tuple[str, ...] | list[str]) -> int:
+    """A stable 64-bit hash of a run of normalised token texts."""
+    digest = hashlib.blake2b(b"".join(_token_bytes(t) for t in texts), digest_size=8)
+    return int.from_bytes(digest.digest(), "big")
+
+
+def winnow(hashes: list[int], window: int = W) -> set[int]:
+    """The minimum of every window of ``window`` consecutive hashes (all, if fewer)."""
+    if len(hashes) <= window:
+        return set(hashes)
+    kept = set()
+    for start in range(len(hashes) - window + 1):
+        chunk = hashes[start:start + window]
+        kept.add(min(chunk))
+    return kept
+
+
+def fingerprint(extract: Extract) -> Fingerprints:
+    """Normalise every segment of ``extract``, hash its k-grams, winnow them."""
+    tokens: list[Token] = []
+    hashes: list[int] = []
+    starts: list[int] = []
+    kept: set[int] = set()
+    for index, segment in enumerate(extract.segments):
+        segment_tokens = normalise(segment, index, extract.own_attributes)
+        base = len(tokens)
+        tokens.extend(segment_tokens)
+        texts = [t.text for t in segment_tokens]
+        segment_hashes = [kgram_hash(texts[i:i + K]) for i in range(len(texts) - K + 1)]
+        hashes.extend(segment_hashes)
+        starts.extend(range(base, base + len(segment_hashes)))
+        kept |= winnow(segment_hashes)
+    return Fingerprints(extract, tuple(tokens), tuple(hashes), tuple(starts), frozenset(kept))
+
+
+def released_hashes(segments: list[Segment]) -> frozenset[int]:
+    """Every k-gram hash of the material students received: all of it is boilerplate."""
+    extract = Extract("", "", tuple(segments))
+    return frozenset(fingerprint(extract).hashes)
