@@ -26,8 +26,9 @@ from dataclasses import dataclass, field
 from ..config import Similarity
 from .fingerprint import Fingerprints
 
-MIN_COMMON_COUNT = 3
-"""A fingerprint shared by two students is never boilerplate, whatever the class size."""
+MIN_COMMON_COUNT = 5
+"""Fewer students than this sharing a fingerprint never make it boilerplate, whatever the
+class size: in a small class a few matches are no evidence of what everyone writes."""
 
 COMPARED = "compared"
 TOO_LITTLE = "too_little_material"
