@@ -52,7 +52,7 @@ class Similarity:
     """``grade similarity`` flags a pair at or above this score (calibrated per assignment)."""
     floor: float = 0.2
     """Pairs scoring below this are not listed at all (not even in the JSON)."""
-    min_fingerprints: int = 8
+    min_fingerprints: int = 15
     """Distinctive fingerprints (after boilerplate) each side of a pair needs for a verdict."""
     common_share: float = 0.2
     """A fingerprint in more than this share of the class's submissions is boilerplate."""

@@ -12,8 +12,8 @@ Per assignment:
    with extra code still scores high;
 5. a pair is flagged at or above the assignment's threshold, unless either side has fewer than
    ``min_fingerprints`` distinctive fingerprints: too little to tell copying from convergence.
-   When the typical submission of the class has that little, the whole assignment says so
-   and flags nothing.
+   When fewer than two submissions have that much, the whole assignment says so and flags
+   nothing.
 """
 
 from __future__ import annotations
@@ -61,6 +61,8 @@ class Comparison:
     threshold: float
     min_fingerprints: int
     median_fingerprints: float
+    judged: int = 0
+    """Submissions with enough distinctive material for a verdict."""
     pairs: list[PairScore] = field(default_factory=list)
     excluded: frozenset[int] = frozenset()
     """Boilerplate hashes (released and common): never marked as a match on a page."""
@@ -75,11 +77,13 @@ class Comparison:
         if self.status == TOO_FEW:
             return f"{self.submissions} submission(s): nothing to compare"
         if self.status == TOO_LITTLE:
-            return (f"too little distinctive material for a verdict: a typical submission has "
-                    f"{self.median_fingerprints:g} fingerprints beyond the stub and what most "
-                    f"of the class writes, {self.min_fingerprints} are needed; nothing flagged")
+            return (f"too little distinctive material for a verdict: {self.judged} of "
+                    f"{self.submissions} submissions have {self.min_fingerprints} fingerprints "
+                    f"beyond the stub and what most of the class writes (the median has "
+                    f"{self.median_fingerprints:g}); nothing flagged")
+        unjudged = self.submissions - self.judged
         return (f"{self.submissions} submissions, {len(self.flagged)} pair(s) at or above "
-                f"{self.threshold:g}")
+                f"{self.threshold:g}" + (f"; {unjudged} too short to judge" if unjudged else ""))
 
 
 def distinctive(prints: list[Fingerprints], released: frozenset[int],
@@ -116,14 +120,15 @@ def compare(prints: list[Fingerprints], released: frozenset[int], settings: Simi
     sets, excluded = distinctive(prints, released, settings.common_share)
     sizes = [len(s) for s in sets]
     median = float(statistics.median(sizes)) if sizes else 0.0
+    judged = sum(size >= settings.min_fingerprints for size in sizes)
     if len(prints) < 2:
         status = TOO_FEW
-    elif median < settings.min_fingerprints:
+    elif judged < 2:
         status = TOO_LITTLE
     else:
         status = COMPARED
     result = Comparison(assignment, status, len(prints), limit, settings.min_fingerprints,
-                        median, excluded=excluded,
+                        median, judged, excluded=excluded,
                         fingerprints={p.extract.student: p for p in prints})
     for (i, j), count in shared_counts(sets).items():
         smaller = min(sizes[i], sizes[j])

@@ -55,7 +55,8 @@ def pairs_json(comparisons: list[Comparison], pages: dict[tuple[str, str, str], 
     assignments = [{
         "assignment": c.assignment, "status": c.status, "submissions": c.submissions,
         "threshold": c.threshold, "min_fingerprints": c.min_fingerprints,
-        "median_fingerprints": c.median_fingerprints, "flagged": len(c.flagged),
+        "median_fingerprints": c.median_fingerprints, "judged": c.judged,
+        "flagged": len(c.flagged),
         "message": c.message,
     } for c in comparisons]
     return {"pairs": pairs, "assignments": assignments}
