@@ -8,7 +8,9 @@ Normalising (per segment, with Python's own tokenizer):
   except builtins (``len``, ``range``, ``ValueError``) that the code does not rebind;
 - attribute names stay (``np.exp`` is ``V.exp``: a library's API is not renamed by hand),
   except the ones the code assigns itself (``self.wait = 0``), which become ``V``;
-- numbers become ``N`` and strings ``S``.
+- numbers become ``N`` and strings ``S``;
+- parentheses are dropped: redundant ones are a cheap disguise (``(a + b)`` for ``a + b``),
+  and a call stays recognisable by the name and the arguments around where they stood.
 
 Then every run of ``K`` consecutive tokens of a segment (a k-gram; runs never cross from one
 definition into the next, so reordering functions changes nothing) is hashed, and winnowing
@@ -40,6 +42,7 @@ W = 4
 _BUILTINS = frozenset(dir(builtins)) - {"_", "__doc__", "__name__"}
 _DROPPED = frozenset({tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT,
                       tokenize.ENCODING, tokenize.ENDMARKER})
+_PARENTHESES = frozenset("()")
 Span = tuple[int, int, int, int]
 """(first line, first column, last line, end column) in characters, lines from 1."""
 
@@ -126,6 +129,8 @@ def normalise(segment: Segment, index: int, own_attributes: frozenset[str]) -> l
         if (token.string in (":", "->") and nxt is not None
                 and any(_inside(nxt.start, s) for s in spans)):
             continue  # the ':' or '->' that introduces a dropped annotation
+        if token.string in _PARENTHESES:
+            continue
         text = _normal_text(token, raw[i - 1] if i else None, own_attributes, rebound)
         if text == ";" and (not out or out[-1].text == ";"):
             continue  # the line end of a dropped docstring, or of an empty statement

@@ -63,15 +63,15 @@ def test_names_comments_docstrings_hints_and_layout_do_not_change_the_tokens() -
     plain = "def f(a, b):\n    return a + len(b) * 2.5\n"
     dressed = ('def other(x: int,\n\n      y: "list[int]") -> float:\n'
                '    """Doc."""\n    # comment\n\n    return x + len(y) * 7  # more\n')
-    assert tokens(plain) == ["def", "V", "(", "V", ",", "V", ")", ":", ";", "return", "V",
-                             "+", "len", "(", "V", ")", "*", "N", ";"]
+    assert tokens(plain) == ["def", "V", "V", ",", "V", ":", ";", "return", "V",
+                             "+", "len", "V", "*", "N", ";"]
     assert tokens(dressed) == tokens(plain)
+    assert tokens("def f(a, b):\n    return ((a) + (len(b) * 2.5))\n") == tokens(plain)
 
 
 def test_library_names_and_builtins_stay_while_own_names_go() -> None:
     found = tokens("import numpy as np\nvalue = np.exp(len(x))\n")
-    assert found == ["import", "V", "as", "V", ";", "V", "=", "V", ".", "exp", "(", "len",
-                     "(", "V", ")", ")", ";"]
+    assert found == ["import", "V", "as", "V", ";", "V", "=", "V", ".", "exp", "len", "V", ";"]
 
 
 def test_attributes_the_code_assigns_are_its_own(tmp_path: Path) -> None:
@@ -95,7 +95,7 @@ def test_a_disguised_copy_has_the_same_fingerprints() -> None:
 
 def test_broken_code_still_gives_the_tokens_before_the_break() -> None:
     found = tokens("def f(x):\n    return x +\n    (((\n")
-    assert found[:4] == ["def", "V", "(", "V"]
+    assert found[:4] == ["def", "V", "V", ":"]
 
 
 def test_winnowing_keeps_a_hash_of_every_long_enough_match() -> None:
@@ -111,10 +111,11 @@ def test_winnowing_keeps_a_hash_of_every_long_enough_match() -> None:
 
 
 def test_kgram_hashes_are_the_same_in_every_process() -> None:
+    gram = ["def", "V", "V", ":", ";"]
     code = ("from grader.similarity.fingerprint import kgram_hash; "
-            "print(kgram_hash(['def', 'V', '(', 'V', ')']))")
+            f"print(kgram_hash({gram!r}))")
     seen = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            check=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
             for seed in ("1", "2")}
-    assert seen == {f"{kgram_hash(['def', 'V', '(', 'V', ')'])}\n"}
-    assert len(["def", "V", "(", "V", ")"]) == K
+    assert seen == {f"{kgram_hash(gram)}\n"}
+    assert len(gram) == K

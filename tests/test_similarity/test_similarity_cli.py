@@ -89,12 +89,20 @@ def test_page_names_cannot_collide() -> None:
     assert "/" not in hostile and not hostile.startswith(".") and len(hostile.encode()) < 255
 
 
-def test_a_higher_threshold_flags_fewer(submissions: Path, tmp_path: Path) -> None:
-    done = grade(submissions, "--course", REPO, "-a", "kfold", "--threshold", "1",
-                 "--out", tmp_path / "out")
-    assert done.exit_code == 0, done.output
-    assert "0 pair(s) at or above 1" in done.output
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["index.html"]
+def test_the_threshold_option_overrides_the_assignments_own(
+    submissions: Path, tmp_path: Path
+) -> None:
+    def flagged(*extra: str) -> int:
+        done = grade(submissions, "--course", REPO, "-a", "kfold", "--out", tmp_path / "out",
+                     "--json", tmp_path / "pairs.json", *extra)
+        assert done.exit_code == 0, done.output
+        return sum(p["flagged"] for p in json.loads((tmp_path / "pairs.json").read_text())[
+            "pairs"])
+
+    assert flagged() == 1
+    assert flagged("--threshold", "0.2") > 1
+    low = json.loads((tmp_path / "pairs.json").read_text())
+    assert all(a["threshold"] == 0.2 for a in low["assignments"])
 
 
 @pytest.mark.parametrize(("args", "message"), [
