@@ -17,10 +17,11 @@ from __future__ import annotations
 import ast
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..config import AssignmentConfig
 from ..discover import StudentSubmission
+from .scan import Scan, scan
 
 MAX_SOURCE_CHARS = 200_000
 """Longer files are cut here: no honest answer to these assignments comes near it, and a
@@ -40,6 +41,8 @@ class Segment:
     """False for a whole file or cell that is not valid Python."""
     first_line: int = 1
     """The line of its file (or cell) where ``source`` begins."""
+    scan: Scan | None = None
+    """What its syntax tree says, when the extractor has walked it already."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,8 @@ class _Definition:
     node: ast.stmt
     cell: _Cell
     position: int
-    uses: set[str] = field(default_factory=set)
+    first: int
+    scan: Scan
 
 
 def _strip_magics(source: str) -> str:
@@ -130,8 +134,8 @@ def _defined_names(node: ast.stmt) -> list[str]:
     return [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
 
 
-def _uses(node: ast.AST) -> set[str]:
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+def _first_line(node: ast.stmt) -> int:
+    return min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
 
 
 def _definitions(cells: list[_Cell]) -> dict[str, _Definition]:
@@ -141,10 +145,14 @@ def _definitions(cells: list[_Cell]) -> dict[str, _Definition]:
     for cell in cells:
         if cell.tree is None:
             continue
+        lines = cell.source.split("\n")
         for node in cell.tree.body:
             position += 1
-            for name in _defined_names(node):
-                found[name] = _Definition(node, cell, position, _uses(node))
+            names = _defined_names(node)
+            if names:
+                first = _first_line(node)
+                definition = _Definition(node, cell, position, first, scan(node, lines, first))
+                found.update(dict.fromkeys(names, definition))
     return found
 
 
@@ -157,28 +165,23 @@ def _needed(wanted: Iterable[str], definitions: dict[str, _Definition]) -> list[
         if definition.position in seen:
             continue
         seen[definition.position] = definition
-        todo.extend(name for name in definition.uses if name in definitions)
+        todo.extend(name for name in definition.scan.uses if name in definitions)
     return [seen[key] for key in sorted(seen)]
 
 
 def _segment(definition: _Definition) -> Segment:
-    node = definition.node
-    first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
+    node, first = definition.node, definition.first
     last = node.end_lineno or node.lineno
     lines = definition.cell.source.split("\n")[first - 1:last]
     where = "line" if first == last else "lines"
     span = f"{first}" if first == last else f"{first}-{last}"
     return Segment(f"{definition.cell.label}, {where} {span}", "\n".join(lines),
-                   first_line=first)
+                   first_line=first, scan=definition.scan)
 
 
-def _own_attributes(cells: list[_Cell]) -> frozenset[str]:
-    return frozenset(
-        node.attr
-        for cell in cells if cell.tree is not None
-        for node in ast.walk(cell.tree)
-        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store)
-    )
+def _whole(cell: _Cell) -> Segment:
+    scanned = scan(cell.tree, cell.source.split("\n")) if cell.tree is not None else None
+    return Segment(cell.label, cell.source, cell.tree is not None, scan=scanned)
 
 
 def extract(submission: StudentSubmission, config: AssignmentConfig) -> Extract | None:
@@ -186,16 +189,17 @@ def extract(submission: StudentSubmission, config: AssignmentConfig) -> Extract 
     cells, notes = _cells(submission.files_for(config.name))
     if not any(cell.source.strip() for cell in cells):
         return None
-    needed = _needed(config.names, _definitions(cells))
+    definitions = _definitions(cells)
+    needed = _needed(config.names, definitions)
     if needed:
         segments = tuple(_segment(d) for d in needed)
     else:
         notes.append(f"{', '.join(config.names)} not defined at top level: "
                      "the whole file is compared")
-        segments = tuple(Segment(c.label, c.source, c.tree is not None)
-                         for c in cells if c.source.strip())
-    return Extract(submission.student, config.name, segments, _own_attributes(cells),
-                   tuple(notes))
+        segments = tuple(_whole(c) for c in cells if c.source.strip())
+    own = frozenset().union(*(s.scan.attributes for s in segments if s.scan),
+                            *(d.scan.attributes for d in definitions.values()))
+    return Extract(submission.student, config.name, segments, own, tuple(notes))
 
 
 def released_segments(files: Iterable[tuple[str, bytes]]) -> Iterator[Segment]:

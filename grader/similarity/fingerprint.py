@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .extract import Extract, Segment
+from .scan import Scan, Span, scan
 
 K = 5
 """Tokens per k-gram."""
@@ -43,8 +44,6 @@ _BUILTINS = frozenset(dir(builtins)) - {"_", "__doc__", "__name__"}
 _DROPPED = frozenset({tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT,
                       tokenize.ENCODING, tokenize.ENDMARKER})
 _PARENTHESES = frozenset("()")
-Span = tuple[int, int, int, int]
-"""(first line, first column, last line, end column) in characters, lines from 1."""
 
 
 @dataclass(frozen=True)
@@ -69,35 +68,18 @@ class Fingerprints:
     """The winnowed hashes: what the class index holds."""
 
 
-def _char_column(line: str, byte_offset: int) -> int:
-    return len(line.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
-
-
-def _spans(node: ast.AST, lines: list[str]) -> Span:
-    first, last = node.lineno, node.end_lineno or node.lineno  # type: ignore[attr-defined]
-    start = _char_column(lines[first - 1], node.col_offset)  # type: ignore[attr-defined]
-    end = _char_column(lines[last - 1], node.end_col_offset or 0)  # type: ignore[attr-defined]
-    return first, start, last, end
-
-
-def _ignored_spans(tree: ast.Module, lines: list[str]) -> list[Span]:
-    """Docstrings, bare string statements and annotations: what a disguise rewrites freely."""
-    spans: list[Span] = []
-    for node in ast.walk(tree):
-        if (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
-                and isinstance(node.value.value, str)):
-            spans.append(_spans(node, lines))
-        elif isinstance(node, ast.arg) and node.annotation is not None:
-            spans.append(_spans(node.annotation, lines))
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.returns:
-            spans.append(_spans(node.returns, lines))
-        elif isinstance(node, ast.AnnAssign):
-            spans.append(_spans(node.annotation, lines))
-    return spans
-
-
 def _inside(position: tuple[int, int], span: Span) -> bool:
     return (span[0], span[1]) <= position < (span[2], span[3])
+
+
+def _scan(segment: Segment) -> Scan | None:
+    if segment.scan is not None or not segment.parsed:
+        return segment.scan
+    try:
+        tree = ast.parse(segment.source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    return scan(tree, segment.source.split("\n"))
 
 
 def _raw_tokens(source: str) -> Iterator[tokenize.TokenInfo]:
@@ -110,17 +92,10 @@ def _raw_tokens(source: str) -> Iterator[tokenize.TokenInfo]:
 
 def normalise(segment: Segment, index: int, own_attributes: frozenset[str]) -> list[Token]:
     """The normalised tokens of one segment, each with its place in ``segment.source``."""
-    tree = None
-    if segment.parsed:
-        try:
-            tree = ast.parse(segment.source)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            tree = None
-    lines = segment.source.split("\n")
-    spans = _ignored_spans(tree, lines) if tree is not None else []
+    scanned = _scan(segment)
+    spans = scanned.ignored if scanned else ()
+    rebound = scanned.bound if scanned else frozenset()
     raw = [t for t in _raw_tokens(segment.source) if t.type not in _DROPPED]
-    rebound = ({n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
-                and isinstance(n.ctx, ast.Store)} if tree is not None else set())
     out: list[Token] = []
     for i, token in enumerate(raw):
         if any(_inside(token.start, s) for s in spans):
@@ -139,7 +114,7 @@ def normalise(segment: Segment, index: int, own_attributes: frozenset[str]) -> l
 
 
 def _normal_text(token: tokenize.TokenInfo, previous: tokenize.TokenInfo | None,
-                 own_attributes: frozenset[str], rebound: set[str]) -> str:
+                 own_attributes: frozenset[str], rebound: frozenset[str]) -> str:
     if token.type == tokenize.NAME:
         if keyword.iskeyword(token.string):
             return token.string
