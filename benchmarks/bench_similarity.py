@@ -12,7 +12,8 @@ The batch (deterministic for ``--seed``), for each of the four numeric assignmen
 - ``--notebook-share`` (25%) hand in one notebook with every part instead of scripts.
 
 Then it runs the real command line (``grade similarity DIR --out --json``) in a subprocess and
-prints the wall time, the peak memory (``RUSAGE_CHILDREN``), the pairs scored and flagged,
+prints the wall time, the CPU time (the command is one process, so on a busy machine the CPU
+time is what it would take alone), the peak memory, the pairs scored and flagged,
 and how many planted copies were flagged (recall) and how many flagged pairs were not
 planted copies.
 
@@ -25,6 +26,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import os
 import random
 import resource
 import shutil
@@ -194,13 +196,17 @@ def main() -> None:
         command = [sys.executable, "-m", "grader.cli", "similarity", str(tmp / "submissions"),
                    "--course", str(REPO), "--out", str(tmp / "out"),
                    "--json", str(tmp / "pairs.json")]
+        load = os.getloadavg()[0]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.monotonic()
         done = subprocess.run(command, capture_output=True, text=True, cwd=REPO,
                               env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
         seconds = time.monotonic() - started
         if done.returncode != 0:
             sys.exit(f"grade similarity failed ({done.returncode}):\n{done.stderr}")
-        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+        peak_mb = after.ru_maxrss / 1024
         document = json.loads((tmp / "pairs.json").read_text())
         flagged = {(p["assignment"], *sorted(p["students"])) for p in document["pairs"]
                    if p["flagged"]}
@@ -210,7 +216,8 @@ def main() -> None:
               f"{args.copy_share:.0%} copiers, {args.stub_share:.0%} stub only, "
               f"{args.notebook_share:.0%} notebooks; scripts {sizes[0]}-{sizes[-1]} bytes "
               f"(median {sizes[len(sizes) // 2]}); generated in {generated:.1f} s")
-        print(f"grade similarity: {seconds:.1f} s wall, peak {peak_mb:.0f} MB")
+        print(f"grade similarity: {seconds:.1f} s wall, {cpu:.1f} s CPU (one process), "
+              f"peak {peak_mb:.0f} MB; load average before {load:.1f}")
         print(f"pairs listed {len(document['pairs'])}, flagged {len(flagged)}; planted copies "
               f"flagged {len(found)}/{len(planted)}; flagged but not planted "
               f"{len(flagged - planted)}")

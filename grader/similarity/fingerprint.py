@@ -16,8 +16,9 @@ Then every run of ``K`` consecutive tokens of a segment (a k-gram; runs never cr
 definition into the next, so reordering functions changes nothing) is hashed, and winnowing
 keeps the smallest hash of each window of ``W`` consecutive k-grams.
 Any match of at least ``K + W - 1`` tokens shares a kept hash, while a program keeps about
-``2 / (W + 1)`` of its k-grams. Hashes come from blake2b, so a run gives the same
-fingerprints on every machine and in every process.
+``2 / (W + 1)`` of its k-grams. Each token's hash comes from blake2b and a k-gram's is a
+polynomial of its tokens' hashes, so a run gives the same fingerprints on every machine and in
+every process.
 """
 
 from __future__ import annotations
@@ -96,13 +97,17 @@ def normalise(segment: Segment, index: int, own_attributes: frozenset[str]) -> l
     spans = scanned.ignored if scanned else ()
     rebound = scanned.bound if scanned else frozenset()
     raw = [t for t in _raw_tokens(segment.source) if t.type not in _DROPPED]
+    span_lines = {line for s in spans for line in range(s[0], s[2] + 1)}
+
+    def ignored(token: tokenize.TokenInfo) -> bool:
+        return token.start[0] in span_lines and any(_inside(token.start, s) for s in spans)
+
     out: list[Token] = []
     for i, token in enumerate(raw):
-        if any(_inside(token.start, s) for s in spans):
+        if ignored(token):
             continue
         nxt = raw[i + 1] if i + 1 < len(raw) else None
-        if (token.string in (":", "->") and nxt is not None
-                and any(_inside(nxt.start, s) for s in spans)):
+        if token.string in (":", "->") and nxt is not None and ignored(nxt):
             continue  # the ':' or '->' that introduces a dropped annotation
         if token.string in _PARENTHESES:
             continue
@@ -132,15 +137,42 @@ def _normal_text(token: tokenize.TokenInfo, previous: tokenize.TokenInfo | None,
     return token.string
 
 
-@lru_cache(maxsize=4096)
-def _token_bytes(text: str) -> bytes:
-    return text.encode("utf-8") + b"\x00"
+_MASK = (1 << 64) - 1
+_BASE = 0x100000001B3
+"""An odd 64-bit multiplier: k-gram hashes are polynomials in the tokens' own hashes."""
+
+
+@lru_cache(maxsize=65536)
+def token_hash(text: str) -> int:
+    """A stable 64-bit hash of one normalised token (blake2b: the same in every process)."""
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
 
 
 def kgram_hash(texts: tuple[str, ...] | list[str]) -> int:
     """A stable 64-bit hash of a run of normalised token texts."""
-    digest = hashlib.blake2b(b"".join(_token_bytes(t) for t in texts), digest_size=8)
-    return int.from_bytes(digest.digest(), "big")
+    value = 0
+    for text in texts:
+        value = (value * _BASE + token_hash(text)) & _MASK
+    return _finish(value)
+
+
+def _finish(value: int) -> int:
+    """Mix the bits, so that winnowing's minimum is not biased towards some tokens."""
+    value ^= value >> 33
+    value = (value * 0xFF51AFD7ED558CCD) & _MASK
+    value ^= value >> 33
+    return value
+
+
+def _kgram_hashes(texts: list[str]) -> list[int]:
+    values = [token_hash(t) for t in texts]
+    out = []
+    for start in range(len(values) - K + 1):
+        value = 0
+        for item in values[start:start + K]:
+            value = (value * _BASE + item) & _MASK
+        out.append(_finish(value))
+    return out
 
 
 def winnow(hashes: list[int], window: int = W) -> set[int]:
@@ -165,7 +197,7 @@ def fingerprint(extract: Extract) -> Fingerprints:
         base = len(tokens)
         tokens.extend(segment_tokens)
         texts = [t.text for t in segment_tokens]
-        segment_hashes = [kgram_hash(texts[i:i + K]) for i in range(len(texts) - K + 1)]
+        segment_hashes = _kgram_hashes(texts)
         hashes.extend(segment_hashes)
         starts.extend(range(base, base + len(segment_hashes)))
         kept |= winnow(segment_hashes)
