@@ -65,21 +65,30 @@ def marked_lines(source: str, tokens: list[Token], spans: list[tuple[int, int, i
                  ) -> list[list[Piece]]:
     """``source`` as lines of pieces, each piece in one region or in none.
 
-    ``tokens`` are the segment's tokens and ``spans`` (region, first, last) index into them;
-    a region covers from its first token's start to its last token's end.
+    ``tokens`` are the segment's tokens and ``spans`` (region, first, last) index into them.
+    A region covers its tokens and what lies between two of them on one line (spaces, dropped
+    parentheses), not the docstrings and comment lines that were skipped between them.
     """
     lines = source.split("\n")
     owner: list[list[int | None]] = [[None] * len(line) for line in lines]
-    for number, first, last in spans:
-        (line_a, col_a), (line_b, col_b) = tokens[first].start, tokens[last].end
-        for line in range(line_a, line_b + 1):
-            if line - 1 >= len(lines):
-                break
-            begin = col_a if line == line_a else 0
-            end = col_b if line == line_b else len(lines[line - 1])
-            for col in range(begin, min(end, len(lines[line - 1]))):
+
+    def mark(number: int, start: tuple[int, int], end: tuple[int, int]) -> None:
+        for line in range(start[0], min(end[0], len(lines)) + 1):
+            text = lines[line - 1]
+            begin = start[1] if line == start[0] else 0
+            stop = end[1] if line == end[0] else len(text)
+            for col in range(begin, min(stop, len(text))):
                 if owner[line - 1][col] is None:
                     owner[line - 1][col] = number
+
+    for number, first, last in spans:
+        for index in range(first, last + 1):
+            token = tokens[index]
+            following = tokens[index + 1] if index < last else None
+            if following is not None and following.start[0] == token.end[0]:
+                mark(number, token.start, following.start)
+            else:
+                mark(number, token.start, token.end)
     out: list[list[Piece]] = []
     for text, marks in zip(lines, owner):
         pieces: list[Piece] = []
