@@ -17,7 +17,7 @@ from __future__ import annotations
 import ast
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..config import AssignmentConfig
 from ..discover import StudentSubmission
@@ -186,7 +186,10 @@ def _whole(cell: _Cell) -> Segment:
 
 def extract(submission: StudentSubmission, config: AssignmentConfig) -> Extract | None:
     """The code of ``submission`` that serves ``config``; None when it handed in no code."""
-    cells, notes = _cells(submission.files_for(config.name))
+    # Only code is read: a saved model (jet_model.keras) can be large and is not compared.
+    named = [f for f in submission.assignments.get(config.name, []) if f.endswith(CODE_SUFFIXES)]
+    code = replace(submission, assignments={config.name: named})
+    cells, notes = _cells(code.files_for(config.name))
     if not any(cell.source.strip() for cell in cells):
         return None
     definitions = _definitions(cells)

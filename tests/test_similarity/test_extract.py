@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from grader.config import AssignmentConfig
-from grader.discover import discover_student
+from grader.discover import StudentSubmission, discover_student
 from grader.similarity.extract import MAX_SOURCE_CHARS, extract
 
 KFOLD = AssignmentConfig("kfold", names=("kfold_indices", "cross_val_score"),
@@ -83,3 +85,24 @@ def test_bytes_that_are_not_utf8_are_read_anyway(tmp_path: Path) -> None:
     (folder / "kfold.py").write_bytes(b"def kfold_indices(n, k):\n    return '\xff\xfe'\n")
     found = extract(discover_student(folder, [KFOLD]), KFOLD)
     assert found is not None and "kfold_indices" in found.segments[0].source
+
+
+def test_a_saved_model_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    jet = AssignmentConfig("jet_classifier", names=("build_model", "train"),
+                           files=("jet_classifier.py", "jet_model.keras"))
+    folder = tmp_path / "hana"
+    folder.mkdir()
+    (folder / "jet_model.keras").write_bytes(b"PK\x03\x04 not code")
+    submission = discover_student(folder, [jet])
+    assert submission.assignments == {"jet_classifier": ["jet_model.keras"]}
+    read: list[str] = []
+    original = StudentSubmission.files_for
+
+    def spy(self: StudentSubmission, assignment: str) -> dict[str, bytes]:
+        files = original(self, assignment)
+        read.extend(files)
+        return files
+
+    monkeypatch.setattr(StudentSubmission, "files_for", spy)
+    assert extract(submission, jet) is None
+    assert read == []
