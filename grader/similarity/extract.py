@@ -24,8 +24,8 @@ from ..discover import StudentSubmission
 from .scan import Scan, scan
 
 MAX_SOURCE_CHARS = 200_000
-"""Longer files are cut here: no honest answer to these assignments comes near it, and a
-huge file must not stall the comparison of the class."""
+"""A submission's code is cut here, all its files and cells together: no honest answer to
+these assignments comes near it, and a huge one must not stall the comparison of the class."""
 
 CODE_SUFFIXES = (".py", ".ipynb")
 
@@ -99,6 +99,7 @@ def notebook_cells(data: bytes) -> list[str]:
 def _cells(files: dict[str, bytes]) -> tuple[list[_Cell], list[str]]:
     cells: list[_Cell] = []
     notes: list[str] = []
+    budget = MAX_SOURCE_CHARS
     for name, data in sorted(files.items()):
         if not name.endswith(CODE_SUFFIXES):
             continue
@@ -108,10 +109,12 @@ def _cells(files: dict[str, bytes]) -> tuple[list[_Cell], list[str]]:
         else:
             texts = [(name, data.decode("utf-8", errors="replace"))]
         for label, text in texts:
-            if len(text) > MAX_SOURCE_CHARS:
-                notes.append(f"{label} is longer than {MAX_SOURCE_CHARS} characters: "
-                             "only its beginning is compared")
-                text = text[:MAX_SOURCE_CHARS]
+            if len(text) > budget:
+                notes.append(f"{name} holds more than {MAX_SOURCE_CHARS} characters of code: "
+                             f"only what comes before {label} ends is compared")
+                cells.append(_Cell(label, text[:budget], _parse(text[:budget])))
+                return cells, notes
+            budget -= len(text)
             cells.append(_Cell(label, text, _parse(text)))
     return cells, notes
 

@@ -76,7 +76,10 @@ def test_nothing_handed_in_gives_nothing_and_a_huge_file_is_cut(tmp_path: Path) 
     found = cut(tmp_path / "b", {"kfold.py": "x = 1\n" * (MAX_SOURCE_CHARS // 3)})
     assert found is not None
     assert sum(len(s.source) for s in found.segments) <= MAX_SOURCE_CHARS
-    assert "only its beginning is compared" in found.notes[0]
+    assert "more than 200000 characters of code" in found.notes[0]
+    many_cells = notebook(*["def kfold_indices(n, k):\n    return []\n" + "y = 2\n" * 1000] * 100)
+    found = cut(tmp_path / "c", {"work.ipynb": many_cells})
+    assert found is not None and "work.ipynb holds more than 200000" in found.notes[0]
 
 
 def test_bytes_that_are_not_utf8_are_read_anyway(tmp_path: Path) -> None:
