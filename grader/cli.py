@@ -49,6 +49,7 @@ def main() -> None:
                                      stub, mutants and alternatives
       grade release OUT              build the student bundle
       grade report / export / override
+      grade similarity SUBMISSIONS_DIR   instructors: alike code across the class
     """
 
 
@@ -214,6 +215,42 @@ def override_command(student: str, assignment: str, score: float, reason: str, d
         _fail(exc)
     click.echo(f"{student}/{assignment}: score set to {score:g} ({reason})")
 
+
+@main.command("similarity")
+@click.argument("submissions_dir", type=click.Path(path_type=Path))
+@click.option("--course", "course_dir", type=click.Path(path_type=Path),
+              help="Course folder holding assignments/ and reference/.")
+@click.option("--assignment", "-a", "assignments", multiple=True,
+              help="Compare only this assignment (repeatable). Default: all of them.")
+@click.option("--db", default=None, help="Gradebook URL: its class summary then links the index.")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("reports/similarity"),
+              show_default=True, help="Folder for the index and the side-by-side pages.")
+@click.option("--json", "json_path", type=click.Path(path_type=Path),
+              help="Write every pair above the floor as JSON here.")
+@click.option("--threshold", type=float, default=None,
+              help="Flag at or above this score (0-1) instead of each assignment's own.")
+def similarity_command(submissions_dir: Path, course_dir: Path | None,
+                       assignments: tuple[str, ...], db: str | None, out: Path,
+                       json_path: Path | None, threshold: float | None) -> None:
+    """Instructors: pairs of students whose code for an assignment is alike (a reason to
+    look, never a penalty)."""
+    from . import similarity  # noqa: PLC0415
+
+    try:
+        run = similarity.main(submissions_dir=submissions_dir, course_dir=course_dir,
+                              assignments=list(assignments), db=db, out=out,
+                              json_path=json_path, threshold=threshold)
+    except GraderError as exc:
+        _fail(exc)
+    for warning in run.warnings:
+        click.echo(f"grade: warning: {warning}", err=True)
+    for comparison in run.comparisons:
+        click.echo(f"{comparison.assignment}: {comparison.message}")
+        for rank, pair in enumerate(comparison.flagged, start=1):
+            click.echo(f"  {rank:3d}. {pair.similarity:.2f}  {pair.students[0]}  "
+                       f"{pair.students[1]}")
+    if run.index is not None:
+        click.echo(f"wrote {run.index} ({run.flagged} flagged pair(s))")
 
 
 if __name__ == "__main__":

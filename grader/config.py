@@ -47,6 +47,18 @@ class Late:
 
 
 @dataclass(frozen=True)
+class Similarity:
+    threshold: float = 0.6
+    """``grade similarity`` flags a pair at or above this score (calibrated per assignment)."""
+    floor: float = 0.2
+    """Pairs scoring below this are not listed at all (not even in the JSON)."""
+    min_fingerprints: int = 15
+    """Distinctive fingerprints (after boilerplate) each side of a pair needs for a verdict."""
+    common_share: float = 0.2
+    """A fingerprint in more than this share of the class's submissions is boilerplate."""
+
+
+@dataclass(frozen=True)
 class AssignmentConfig:
     name: str
     title: str = ""
@@ -62,6 +74,8 @@ class AssignmentConfig:
     """Free-form data settings for the hidden suite."""
     budget: dict[str, Any] = field(default_factory=dict)
     """Free-form time budgets the hidden suite checks (the jet classifier's training)."""
+    similarity: Similarity = field(default_factory=Similarity)
+    """How ``grade similarity`` judges this assignment's pairs."""
 
 
 def _typed(section: type, table: dict[str, Any], where: str) -> dict[str, Any]:
@@ -77,6 +91,17 @@ def _typed(section: type, table: dict[str, Any], where: str) -> dict[str, Any]:
     return out
 
 
+def _similarity(table: dict[str, Any], where: str) -> Similarity:
+    settings = Similarity(**_typed(Similarity, table, where))
+    for key in ("threshold", "floor", "common_share"):
+        value = getattr(settings, key)
+        if not 0.0 <= value <= 1.0:
+            raise ConfigError(f"{where}: {key} must be between 0 and 1, got {value}")
+    if settings.min_fingerprints < 1:
+        raise ConfigError(f"{where}: min_fingerprints must be at least 1")
+    return settings
+
+
 def load_config(path: Path) -> AssignmentConfig:
     """Read one assignment.toml; raises ConfigError naming the file and the bad key."""
     try:
@@ -84,7 +109,7 @@ def load_config(path: Path) -> AssignmentConfig:
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from exc
     unknown = set(data) - {"assignment", "limits", "late", "thresholds", "data",
-                         "budget"}
+                         "budget", "similarity"}
     if unknown:
         raise ConfigError(f"{path}: unknown table(s) {sorted(unknown)}")
     head = dict(data.get("assignment", {}))
@@ -113,4 +138,5 @@ def load_config(path: Path) -> AssignmentConfig:
         thresholds=dict(data.get("thresholds", {})),
         data=dict(data.get("data", {})),
         budget=dict(data.get("budget", {})),
+        similarity=_similarity(dict(data.get("similarity", {})), f"{path} [similarity]"),
     )

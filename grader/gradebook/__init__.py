@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from grader.gradebook.connection import DEFAULT_URL
 from grader.gradebook.late import late_penalty, submission_time
-from grader.gradebook.records import Override, RunRecord
+from grader.gradebook.records import Override, RunRecord, SimilarityRecord
 from grader.gradebook.store import Deadlines, Gradebook
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "Gradebook",
     "Override",
     "RunRecord",
+    "SimilarityRecord",
     "late_penalty",
     "submission_time",
 ]

@@ -112,6 +112,18 @@ MIGRATIONS: list[tuple[str, ...]] = [
         "CREATE INDEX results_by_submission ON results (submission_id, graded_at)",
         "CREATE INDEX submissions_by_student ON submissions (student_id, assignment_id)",
     ),
+    (
+        """
+        CREATE TABLE similarity_reports (
+            id {pk},
+            written_at {ts} NOT NULL,
+            index_path TEXT,
+            assignments {json} NOT NULL,
+            pairs INTEGER NOT NULL,
+            flagged INTEGER NOT NULL
+        )
+        """,
+    ),
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

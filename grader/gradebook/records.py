@@ -39,3 +39,14 @@ class Override:
     score: float
     reason: str
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class SimilarityRecord:
+    """The newest ``grade similarity`` report: where its index is, what it found."""
+
+    written_at: datetime
+    index_path: str | None
+    assignments: list[str]
+    pairs: int
+    flagged: int

@@ -144,3 +144,14 @@ overrides = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.UniqueConstraint("student_id", "assignment_id"),
 )
+
+similarity_reports = sa.Table(
+    "similarity_reports",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True),
+    sa.Column("written_at", UTCDateTime, nullable=False),
+    sa.Column("index_path", sa.Text),
+    sa.Column("assignments", JSONType, nullable=False),
+    sa.Column("pairs", sa.Integer, nullable=False),
+    sa.Column("flagged", sa.Integer, nullable=False),
+)

@@ -39,7 +39,7 @@ from grader.gradebook.connection import (
     translate_errors,
 )
 from grader.gradebook.migrations import migrate
-from grader.gradebook.records import Override, RunRecord
+from grader.gradebook.records import Override, RunRecord, SimilarityRecord
 from grader.gradebook.values import clean_json, clean_text
 from grader.results import AssignmentResult, StudentResult, TestResult
 
@@ -358,6 +358,20 @@ class Gradebook:
                     "pass the id start_run() returned"
                 )
 
+    def record_similarity(self, *, index: str | None, assignments: list[str], pairs: int,
+                          flagged: int) -> None:
+        """Note a ``grade similarity`` report, so the class summary can link its index."""
+        with self._transaction("recording a similarity report") as connection:
+            connection.execute(
+                sa.insert(schema.similarity_reports).values(
+                    written_at=_now(),
+                    index_path=clean_text(index) if index is not None else None,
+                    assignments=clean_json(assignments),
+                    pairs=int(pairs),
+                    flagged=int(flagged),
+                )
+            )
+
     # -- reading ---------------------------------------------------------------------------
 
     def cached(
@@ -493,6 +507,19 @@ class Gradebook:
             row.name: Override(score=row.score, reason=row.reason, created_at=row.created_at)
             for row in rows
         }
+
+    def latest_similarity(self) -> SimilarityRecord | None:
+        """The newest similarity report noted here, if any."""
+        table = schema.similarity_reports
+        query = sa.select(table).order_by(table.c.written_at.desc(), table.c.id.desc()).limit(1)
+        with (translate_errors(self.url, "reading the similarity report"),
+              self._engine.connect() as connection):
+            row = connection.execute(query).first()
+        if row is None:
+            return None
+        return SimilarityRecord(written_at=row.written_at, index_path=row.index_path,
+                                assignments=list(row.assignments), pairs=row.pairs,
+                                flagged=row.flagged)
 
     def runs(self) -> list[RunRecord]:
         """Every grading batch, oldest first; unfinished ones were killed or still run."""

@@ -47,5 +47,6 @@ def main(
             written.append(render_student(student, out))
             summary.add(student)
         seconds = grading_seconds(gradebook.runs())
-    written.append(write_summary(summary, out, grading_seconds=seconds))
+        similarity = gradebook.latest_similarity()
+    written.append(write_summary(summary, out, grading_seconds=seconds, similarity=similarity))
     return written

@@ -7,8 +7,11 @@ notebooks, plots) is dropped as soon as that student's page is written.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
 from markupsafe import Markup
 
@@ -142,16 +145,31 @@ def summarize(results: list[StudentResult]) -> ClassSummary:
     return summary
 
 
+def similarity_link(similarity: Any, out_dir: Path) -> tuple[str, int] | None:
+    """(relative href, flagged pairs) of a similarity report's index, seen from ``out_dir``.
+
+    ``similarity`` is a gradebook ``SimilarityRecord``; the class summary is instructor
+    output, the only page that links the similarity index (student pages never do).
+    """
+    if similarity is None or not similarity.index_path:
+        return None
+    relative = os.path.relpath(similarity.index_path, Path(out_dir).resolve())
+    return quote(Path(relative).as_posix()), similarity.flagged
+
+
 def write_summary(
-    summary: ClassSummary, out_dir: Path, *, grading_seconds: float | None = None
+    summary: ClassSummary, out_dir: Path, *, grading_seconds: float | None = None,
+    similarity: Any = None,
 ) -> Path:
-    """Write ``out_dir/index.html`` from an accumulated summary."""
+    """Write ``out_dir/index.html`` from an accumulated summary (``similarity``: the
+    gradebook's newest similarity report, linked when there is one)."""
     template = environment().get_template("summary.html")
     html = template.render(
         summary=summary,
         rows=sorted(summary.rows, key=lambda row: row.student),
         histograms=summary.histograms(),
         grading_seconds=grading_seconds,
+        similarity=similarity_link(similarity, out_dir),
     )
     return write_page(Path(out_dir) / "index.html", html)
 
