@@ -138,14 +138,18 @@ def check_command(assignment: str, path: Path | None, course_dir: Path | None) -
 @click.option("--assignment", "-a", "assignments", multiple=True)
 @click.option("--no-sandbox", is_flag=True)
 @click.option("--course", "course_dir", type=click.Path(path_type=Path))
+@click.option("--secrets", type=click.IntRange(min=1), default=None,
+              help="Judge under this many course secrets: the course's, then ones derived "
+                   "from it. Default: 5.")
 def validate_command(assignments: tuple[str, ...], no_sandbox: bool,
-                     course_dir: Path | None) -> None:
+                     course_dir: Path | None, secrets: int | None) -> None:
     """Grade every reference, stub, mutant and alternative; fail on any miss."""
     from . import validate  # noqa: PLC0415
 
     try:
         report = validate.main(assignments=list(assignments), course_dir=course_dir,
-                               sandbox="none" if no_sandbox else "auto")
+                               sandbox="none" if no_sandbox else "auto",
+                               secrets=secrets or validate.DEFAULT_SECRETS)
     except GraderError as exc:
         _fail(exc)
     click.echo(validate.format_report(report))

@@ -83,12 +83,17 @@ class Course:
         return path if path.is_file() else None
 
     def suite_hash(self, name: str, kind: str = "hidden",
-                   options: dict[str, Any] | None = None) -> str:
+                   options: dict[str, Any] | None = None, *,
+                   secret: bytes | None = None) -> str:
         """Content hash of everything that decides a grade besides the submission:
-        the suite, the config, the reference, the grader's version and its options
-        (the jet data source, say)."""
+        the suite, the config, the reference, the grader's version, its options
+        (the jet data source, say) and, for a hidden suite, the course secret that draws
+        its cases (``secret``, else ``self.secret()``): a new secret regrades everyone."""
         digest = hashlib.sha256(f"grader {__version__}\n".encode())
         digest.update(json.dumps(options or {}, sort_keys=True, default=str).encode())
+        if kind == "hidden":
+            key = self.secret() if secret is None else secret
+            digest.update(b"secret\0" + hashlib.sha256(key).digest())
         paths = [self.suite(name, kind), self.assignments_dir / name / "assignment.toml"]
         solution = self.solution(name)
         if solution is not None and kind == "hidden":

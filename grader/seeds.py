@@ -49,3 +49,28 @@ def derive_seed(secret: bytes, *parts: str | bytes) -> int:
         data = part if isinstance(part, bytes) else part.encode("utf-8", "surrogateescape")
         digest.update(len(data).to_bytes(8, "little") + data)
     return int.from_bytes(digest.digest()[:8], "little")
+
+
+PUBLIC_SECRET = b"grader: public checks"
+"""What ``grade check`` seeds with: a student's machine has no course secret, and the public
+tests are published anyway, so their cases may be the same for everyone."""
+
+
+def submission_key(secret: bytes, student: str, submission_hash: str) -> bytes:
+    """The key one submission's hidden cases are drawn from (``case_seed``).
+
+    The student and the content hash both go in: a regrade of the same files meets the same
+    cases, a changed file or another student meets new ones, and without the secret nobody
+    can compute them.
+    """
+    parts = (b"hidden cases", student.encode("utf-8", "surrogateescape"),
+             submission_hash.encode())
+    digest = hashlib.sha256(secret)
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "little") + part)
+    return digest.digest()
+
+
+def case_seed(key: bytes, assignment: str, test: str) -> int:
+    """The seed of one test's ``rng``: the submission's key and the test's id."""
+    return derive_seed(key, assignment, test)

@@ -91,3 +91,45 @@ def assert_close(
             f"{prefix}{count} of {got_arr.size} entries differ from the expected values "
             f"(largest absolute error {worst:.3g}, tolerance rtol={rtol:g}, atol={atol:g})"
         )
+
+
+def rejects(
+    function: Callable[..., Any],
+    bad: tuple[tuple[Any, ...], dict[str, Any]],
+    *,
+    valid: tuple[tuple[Any, ...], dict[str, Any]],
+    judge: Callable[[Any], None],
+    what: str,
+    hint: str,
+    error: type[BaseException] = ValueError,
+) -> None:
+    """Pass only when ``function`` works on ``valid`` and raises ``error`` on ``bad``.
+
+    A "must raise" test alone pays code that raises on everything; here the same function
+    must first give a right result on a valid input (``judge`` raises AssertionError when
+    the result is wrong), so refusing is worth points only beside working. ``bad`` and
+    ``valid`` are ``(args, kwargs)``; ``what`` describes the bad input, ``hint`` says what
+    the function should check.
+    """
+    args, kwargs = valid
+    try:
+        result = function(*args, **kwargs)
+    except Exception as exc:  # the student's own exception, carried back from the worker
+        raise AssertionError(
+            f"on a valid input the call raised {type(exc).__name__}; refusing bad input only "
+            "counts when valid input still gives the right result"
+        ) from None
+    judge(result)
+    args, kwargs = bad
+    try:
+        got = function(*args, **kwargs)
+    except error:
+        return
+    except Exception as exc:  # the student's own exception, carried back from the worker
+        raise AssertionError(
+            f"{what}: expected {error.__name__}, but {type(exc).__name__} was raised. {hint}"
+        ) from None
+    raise AssertionError(
+        f"{what}: expected {error.__name__}, but the call returned a {type(got).__name__}. "
+        f"{hint}"
+    )

@@ -13,6 +13,7 @@ from typing import Any
 from ..course import Course
 from ..discover import StudentSubmission, files_hash
 from ..results import AssignmentResult, StudentResult
+from ..seeds import PUBLIC_SECRET, submission_key
 from .host import DEFAULT_PRELOAD, WorkerHost
 from .plugin import Job
 from .remote import AssignmentRun, LoadReport, SharedChild
@@ -32,15 +33,21 @@ class Engine:
         kind: str = "hidden",
         options: dict[str, Any] | None = None,
         slot: int | None = None,
+        secret: bytes | None = None,
     ) -> None:
         self.course = course
+        # Hidden cases are drawn from the course secret; the public checks have none to draw
+        # from (a student's machine holds no secret) and use a fixed public one.
+        self.secret = (secret if secret is not None else
+                       course.secret() if kind == "hidden" else PUBLIC_SECRET)
         self.assignments = assignments
         self.kind = kind
         self.configs = {name: course.config(name) for name in assignments}
         # Assignments whose limits are equal can share a student's child (shared_children).
         self.limit_groups = {name: tuple(sorted(config.limits.to_dict().items()))
                              for name, config in self.configs.items()}
-        self.suite_hashes = {name: course.suite_hash(name, kind, options) for name in assignments}
+        self.suite_hashes = {name: course.suite_hash(name, kind, options, secret=self.secret)
+                             for name in assignments}
         self.session = SuiteSession([course.suite(n, kind) for n in assignments], options=options)
         self.session.start()
         self.host = WorkerHost(
@@ -114,7 +121,8 @@ class Engine:
         if shared is None:
             shared = SharedChild(self.host, files, limits)
         run = AssignmentRun(shared, assignment, files, list(config.names), limits)
-        job = Job(assignment, run, reference=reference)
+        job = Job(assignment, run, reference=reference,
+                  case_key=submission_key(self.secret, submission.student, files_hash(files)))
         try:
             self.session.run(job)
         finally:

@@ -13,7 +13,6 @@ import importlib.util
 import queue
 import threading
 import time
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -24,6 +23,7 @@ import pytest
 
 from ..errors import GradingAborted, StudentCodeError, SubmissionTimeout
 from ..results import TestResult, TestStatus
+from ..seeds import PUBLIC_SECRET, case_seed
 from .remote import AssignmentRun, RemoteException, SubmissionProxy
 
 MAX_MESSAGE = 3000
@@ -49,6 +49,8 @@ class Job:
     run: AssignmentRun | None
     reference: Path | None = None
     missing_message: str = "not submitted"
+    case_key: bytes = PUBLIC_SECRET
+    """Seeds the ``rng`` of each test (``seeds.submission_key`` for a hidden suite)."""
     results: list[TestResult] = field(default_factory=list)
     artifacts: dict[str, Any] = field(default_factory=dict)
     cache: dict[str, Any] = field(default_factory=dict)
@@ -92,7 +94,7 @@ class GradingPlugin:
         # Read once at collection: fixtures that take ``request`` cost pytest a new
         # FixtureDef per test, so the per-test facts are looked up here instead.
         self.timeouts: dict[str, float] = {}
-        self.seeds: dict[str, int] = {}
+        self.case_ids: dict[str, tuple[str, str]] = {}
         self.item: pytest.Item | None = None
 
     # -- configuration and collection ------------------------------------------------------
@@ -121,7 +123,7 @@ class GradingPlugin:
             timeout = item.get_closest_marker("timeout")
             if timeout and timeout.args:
                 self.timeouts[item.nodeid] = float(timeout.args[0])
-            self.seeds[item.nodeid] = zlib.crc32(f"{assignment_of(item)}::{item.name}".encode())
+            self.case_ids[item.nodeid] = (assignment_of(item), item.name)
 
     def max_scores(self, assignment: str) -> list[tuple[str, float]]:
         return [(item.name, self.points[item.nodeid]) for item in self.groups.get(assignment, [])]
@@ -253,10 +255,12 @@ class GradingPlugin:
 
     @pytest.fixture
     def rng(self) -> np.random.Generator:
-        """Seeded from the test's name: every student meets the same inputs."""
+        """Seeded from the submission's case key and the test's id (``seeds.case_seed``):
+        a regrade meets the same inputs, another submission or student new ones."""
         if self.item is None:
             raise RuntimeError("the grading fixtures are only available while grading")
-        return np.random.default_rng(self.seeds[self.item.nodeid])
+        assignment, test = self.case_ids[self.item.nodeid]
+        return np.random.default_rng(case_seed(self._job().case_key, assignment, test))
 
     @pytest.fixture
     def credit(self) -> Credit:

@@ -85,9 +85,11 @@ def main(
 
     gradebook = _open_gradebook(db)
     try:
-        hashes = {n: course.suite_hash(n, "hidden", options) for n in names}
+        secret = course.secret()
+        hashes = {n: course.suite_hash(n, "hidden", options, secret=secret) for n in names}
         spec = EngineSpec(str(course.root), tuple(names), box.name, "hidden",
-                          tuple(sorted((options or {}).items())), tuple(hashes.values()))
+                          tuple(sorted((options or {}).items())), tuple(hashes.values()),
+                          secret=secret)
         kept, todo = _split_cached(students, names, hashes, gradebook, force)
         run.cached = sum(len(v) for v in kept.values())
         tasks = make_tasks(students, todo)

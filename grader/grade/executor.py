@@ -12,7 +12,7 @@ import atexit
 import multiprocessing
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,12 +36,15 @@ class EngineSpec:
     suites: tuple[str, ...] = ()
     """The suites' content hashes: a process that keeps its engine between batches (a Dask
     worker) builds a new one when an instructor has edited a suite."""
+    secret: bytes | None = field(default=None, repr=False)
+    """The course secret read once by the coordinator, so that every process (a Dask worker
+    on another machine too) draws the hidden cases from the same one."""
 
     def build(self, sandbox: Sandbox | None = None) -> Engine:
         course = Course(Path(self.course_root))
         return Engine(course, list(self.assignments),
                       sandbox=sandbox or choose_sandbox(self.sandbox),
-                      kind=self.kind, options=dict(self.options))
+                      kind=self.kind, options=dict(self.options), secret=self.secret)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,9 @@ share (an import, an ``except (TypeError, ValueError):``), and does not also occ
 notebook's outputs and metadata are not released, so they do not count). A bundle leaks
 when one of its files contains a distinctive line anywhere, also inside a notebook's JSON
 (its sources, outputs and metadata are decoded first, so escaping hides nothing), or is a
-byte-for-byte copy of a reference file, or sits under a ``reference`` folder.
+byte-for-byte copy of a reference file, or sits under a ``reference`` folder, or holds the
+course secret (``reference/course-secret``, or ``$GRADER_COURSE_SECRET`` when set) that seeds
+the hidden cases: with it a student could compute every hidden input ahead of grading.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from ..errors import ConfigError
+from ..seeds import SECRET_FILE, course_secret
 
 MIN_LENGTH = 30
 _TRIVIAL = re.compile(r"(?:import\s|from\s+\S+\s+import\s|except\b[^:]*:$)")
@@ -101,11 +106,25 @@ def published_text(path: Path) -> str:
                      else str(c.get("source", "")) for c in cells if isinstance(c, dict))
 
 
+def _secrets(reference_dir: Path) -> list[str]:
+    """The course secrets a bundle must not hold: the file's and the environment's."""
+    found = []
+    file = reference_dir / SECRET_FILE
+    if file.is_file():
+        found.append(file.read_bytes().decode("utf-8", errors="replace").strip())
+    try:
+        found.append(course_secret(reference_dir).decode("utf-8", errors="replace"))
+    except ConfigError:
+        pass
+    return sorted({s for s in found if s})
+
+
 def find_leaks(bundle: Path, reference_dir: Path, assignments_dir: Path) -> list[Leak]:
     """Everything of ``reference_dir`` that ``bundle`` gives away; empty when nothing."""
     if not reference_dir.is_dir():
         return []
     lines = distinctive_lines(reference_dir, assignments_dir)
+    secrets = _secrets(reference_dir)
     digests = {hashlib.sha256(p.read_bytes()).hexdigest(): p for p in _files(reference_dir)}
     leaks: list[Leak] = []
     for path in _files(bundle):
@@ -117,6 +136,9 @@ def find_leaks(bundle: Path, reference_dir: Path, assignments_dir: Path) -> list
             leaks.append(Leak(str(relative),
                               f"is a copy of {source.relative_to(reference_dir.parent)}"))
         text = searchable_text(path)
+        if any(secret in text for secret in secrets):
+            leaks.append(Leak(str(relative), "holds the course secret that seeds the hidden "
+                                             f"cases (reference/{SECRET_FILE})"))
         for line, origin in lines.items():
             if line in text:
                 leaks.append(Leak(str(relative), f"contains line {origin}: {line[:80]}"))

@@ -5,7 +5,12 @@ For each assignment the hidden suite must give
 - the stub about zero (at most 10 %) without crashing anything,
 - every mutant less than full marks on each test it declares in ``EXPECTED_FAILURES``,
 - every correct alternative under ``tests/alternatives/<name>/`` full marks,
-- the reference the same result twice (grading is deterministic).
+- the reference the same result twice (grading is deterministic),
+
+and all of it under several course secrets (``--secrets``, five by default): the hidden
+cases are drawn from the secret, so a suite must keep every case's property whatever the
+draw. The first secret is the course's own (``reference/course-secret`` or
+``$GRADER_COURSE_SECRET``), the others are derived from it, so a run is reproducible.
 
 Each variant is graded exactly as a student would be: copied into a student folder under
 the assignment's file name and sent through the sandboxed engine.
@@ -27,8 +32,10 @@ from ..engine.grading import Engine
 from ..engine.sandbox import choose_sandbox
 from ..errors import ConfigError
 from ..results import AssignmentResult, results_json
+from ..seeds import derive_seed
 
 STUB_CEILING = 0.10
+DEFAULT_SECRETS = 5
 
 
 @dataclass
@@ -40,6 +47,8 @@ class Check:
     max_score: float
     ok: bool
     detail: str = ""
+    secret: int = 0
+    """Which of the secrets the check ran under (0: the course's own)."""
 
 
 @dataclass
@@ -107,19 +116,35 @@ def judge(variant: Variant, result: AssignmentResult) -> tuple[bool, str]:
     return not missed, ("missed: " + ", ".join(missed)) if missed else f"caught by {len(expected)}"
 
 
+def validation_secrets(course_secret: bytes, count: int) -> list[bytes]:
+    """``count`` secrets: the course's own, then ones derived from it (stable per course)."""
+    derived = [f"validate-{derive_seed(course_secret, 'grade validate', str(i)):016x}".encode()
+               for i in range(1, count)]
+    return [course_secret, *derived][:max(count, 1)]
+
+
 def main(*, assignments: list[str] | None = None, course_dir: Path | None = None,
-         sandbox: str = "auto", options: dict[str, Any] | None = None) -> ValidateReport:
-    """Grade every variant of every assignment and judge it.
+         sandbox: str = "auto", options: dict[str, Any] | None = None,
+         secrets: int = DEFAULT_SECRETS) -> ValidateReport:
+    """Grade every variant of every assignment under ``secrets`` course secrets and judge it.
 
     Raises:
-        ConfigError: a missing reference, a mutant without EXPECTED_FAILURES.
+        ConfigError: a missing reference, a mutant without EXPECTED_FAILURES, no secret.
     """
     course = Course.find(course_dir)
     names = course.check_names(assignments)
     report = ValidateReport()
-    with tempfile.TemporaryDirectory(prefix="grader-validate-") as tmp, Engine(
-        course, names, sandbox=choose_sandbox(sandbox), options=options
-    ) as engine:
+    box = choose_sandbox(sandbox)
+    for number, secret in enumerate(validation_secrets(course.secret(), secrets)):
+        with Engine(course, names, sandbox=box, options=options, secret=secret) as engine:
+            _validate_under(course, names, engine, report, number)
+    return report
+
+
+def _validate_under(course: Course, names: list[str], engine: Engine, report: ValidateReport,
+                    number: int) -> None:
+    """Every variant of every assignment, graded by ``engine`` (one secret)."""
+    with tempfile.TemporaryDirectory(prefix="grader-validate-") as tmp:
         configs = list(engine.configs.values())
         for name in names:
             config = engine.configs[name]
@@ -133,14 +158,13 @@ def main(*, assignments: list[str] | None = None, course_dir: Path | None = None
                 result = engine.grade(submission, only=[name]).assignments[0]
                 ok, detail = judge(variant, result)
                 report.checks.append(Check(name, variant.kind, variant.name, result.score,
-                                           result.max_score, ok, detail))
+                                           result.max_score, ok, detail, number))
                 if variant.kind == "reference":
                     again = engine.grade(submission, only=[name]).assignments[0]
                     same = _comparable(again) == _comparable(result)
                     report.checks.append(Check(name, "rerun", "solution", again.score,
                                                again.max_score, same,
-                                               "identical" if same else "differs"))
-    return report
+                                               "identical" if same else "differs", number))
 
 
 def _comparable(result: AssignmentResult) -> dict[str, Any]:
@@ -155,13 +179,14 @@ def _comparable(result: AssignmentResult) -> dict[str, Any]:
 
 
 def format_report(report: ValidateReport) -> str:
-    rows = [("assignment", "kind", "variant", "score", "ok", "detail")]
+    rows = [("secret", "assignment", "kind", "variant", "score", "ok", "detail")]
     for c in report.checks:
-        rows.append((c.assignment, c.kind, c.variant, f"{c.score:g}/{c.max_score:g}",
-                     "ok" if c.ok else "MISS", c.detail[:90]))
-    widths = [max(len(r[i]) for r in rows) for i in range(5)]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r[:5], widths)) + "  " + r[5]
+        rows.append((str(c.secret), c.assignment, c.kind, c.variant,
+                     f"{c.score:g}/{c.max_score:g}", "ok" if c.ok else "MISS", c.detail[:90]))
+    widths = [max(len(r[i]) for r in rows) for i in range(6)]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r[:6], widths)) + "  " + r[6]
              for r in rows]
     misses = sum(not c.ok for c in report.checks)
-    lines.append(f"{len(report.checks)} checks, {misses} missed")
+    count = len({c.secret for c in report.checks})
+    lines.append(f"{len(report.checks)} checks under {count} secret(s), {misses} missed")
     return "\n".join(lines)

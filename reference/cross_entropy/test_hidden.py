@@ -8,7 +8,7 @@ spellings of the same targets.
 import numpy as np
 import pytest
 
-from grader.testing import assert_close, check
+from grader.testing import assert_close, check, rejects
 
 CLIP = (
     "log(0) is -inf and 0 * log(0) is nan: clip y_pred into [eps, 1 - eps] with "
@@ -67,8 +67,9 @@ def test_integer_labels(submission, reference, rng, case):
         want = reference.cross_entropy(y_true, y_pred)
         what = "a batch of 32 integer labels over 6 classes"
     else:
-        y_true, y_pred = [2, 0, 1], [[0.1, 0.3, 0.6], [0.8, 0.1, 0.1], [0.2, 0.5, 0.3]]
-        want = -(np.log(0.6) + np.log(0.8) + np.log(0.5)) / 3
+        n, c = int(rng.integers(3, 8)), int(rng.integers(2, 6))
+        y_true, y_pred = rng.integers(0, c, size=n).tolist(), _probabilities(rng, n, c).tolist()
+        want = reference.cross_entropy(np.array(y_true), np.array(y_pred))
         what = "labels and probabilities given as Python lists"
     got = _scalar(submission.cross_entropy(y_true, y_pred), what)
     assert_close(
@@ -104,45 +105,54 @@ def test_one_hot_random_batch(submission, reference, rng):
 
 
 @pytest.mark.points(1)
-def test_mean_over_batch_not_sum(submission):
-    row = np.array([[0.2, 0.3, 0.5]])
-    one = _scalar(submission.cross_entropy(np.array([2]), row), "a single sample")
-    ten = _scalar(
-        submission.cross_entropy(np.full(10, 2), np.repeat(row, 10, axis=0)),
-        "ten copies of the same sample",
+def test_mean_over_batch_not_sum(submission, rng):
+    c = int(rng.integers(3, 7))
+    row, label = _probabilities(rng, 1, c), int(rng.integers(0, c))
+    copies = int(rng.integers(3, 13))
+    one = _scalar(submission.cross_entropy(np.array([label]), row), "a single sample")
+    many = _scalar(
+        submission.cross_entropy(np.full(copies, label), np.repeat(row, copies, axis=0)),
+        f"{copies} copies of the same sample",
     )
     assert_close(
         one,
-        -np.log(0.5),
+        -np.log(row[0, label]),
         rtol=1e-9,
-        msg="one sample with true-class probability 0.5 should have loss -log(0.5) = 0.6931",
+        msg="one sample's loss is -log of its true-class probability",
     )
     assert_close(
-        ten,
+        many,
         one,
         rtol=1e-9,
-        msg="ten copies of one sample must have the same loss as the sample alone: the loss is "
-        "the mean over the batch, not the sum (and not the mean over samples and classes)",
+        msg=f"{copies} copies of one sample must have the same loss as the sample alone: the "
+        "loss is the mean over the batch, not the sum (and not the mean over samples and "
+        "classes)",
     )
+
+
+def _wrong_classes(rng, labels: np.ndarray, c: int) -> np.ndarray:
+    """For each label another class, drawn at random."""
+    return (labels + rng.integers(1, c, size=labels.shape)) % c
 
 
 @pytest.mark.points(2, shared=True)
 @pytest.mark.parametrize("case", ["perfect_predictions", "confidently_wrong", "mixed_one_hot"])
-def test_probabilities_zero_and_one(submission, case):
+def test_probabilities_zero_and_one(submission, rng, case):
     minus_log_eps = -np.log(1e-12)  # 27.631...
+    n, c = int(rng.integers(3, 9)), int(rng.integers(2, 6))
+    labels = rng.integers(0, c, size=n)
     if case == "perfect_predictions":
-        y_true = np.eye(3)[[0, 2, 1, 2]]
-        y_pred = y_true.copy()
+        y_true, y_pred = _one_hot(labels, c), _one_hot(labels, c)
         want, what = 0.0, "predictions equal to the one-hot targets (entries exactly 0 and 1)"
     elif case == "confidently_wrong":
-        y_true = np.array([0, 1, 2])
-        y_pred = np.eye(3)[[1, 2, 0]]
+        y_true, y_pred = labels, _one_hot(_wrong_classes(rng, labels, c), c)
         want, what = minus_log_eps, "predictions putting probability exactly 0 on the true class"
     else:
-        y_true = np.eye(3)[[0, 1, 2, 0]]
-        y_pred = np.eye(3)[[0, 1, 0, 1]]
-        want = minus_log_eps / 2
-        what = "one-hot targets and 0/1 predictions, half right and half wrong"
+        wrong = rng.permutation(np.arange(n) < int(rng.integers(1, n)))
+        predicted = np.where(wrong, _wrong_classes(rng, labels, c), labels)
+        y_true, y_pred = _one_hot(labels, c), _one_hot(predicted, c)
+        want = minus_log_eps * wrong.mean()
+        what = "one-hot targets and 0/1 predictions, some right and some wrong"
     got = _scalar(submission.cross_entropy(y_true, y_pred), what)
     check(np.isfinite(got), f"the loss for {what} came back as {got}; {CLIP}")
     assert_close(
@@ -164,20 +174,26 @@ def test_probabilities_zero_and_one(submission, case):
         pytest.param(0.25, "upper", id="upper_clip_eps_quarter"),
     ],
 )
-def test_clipping_uses_eps(submission, eps, side):
+def test_clipping_uses_eps(submission, reference, rng, eps, side):
+    # Entries other than the exact 0s and 1s stay inside [eps, 1 - eps], and the 1s come in
+    # rows of two classes, so that clipping moves nothing else: renormalising the clipped rows
+    # (as sklearn's log_loss does) changes the loss by far less than the tolerance.
+    n, c = int(rng.integers(2, 7)), 2 if side == "upper" else int(rng.integers(2, 6))
+    labels = rng.integers(0, c, size=n)
     if side == "lower":
-        y_true = np.array([0, 1])
-        y_pred = np.array([[0.0, 0.6, 0.4], [0.2, 0.8, 0.0]])
-        want = (-np.log(eps) - np.log(0.8)) / 2
-        what = f"a true-class probability of exactly 0 with eps={eps:g}"
-        expect = f"-log(eps) = {-np.log(eps):.4g} for that sample"
+        y_pred = rng.uniform(1.0, 3.0, size=(n, c))
+        y_pred /= y_pred.sum(axis=1, keepdims=True)
+        zero = rng.permutation(np.arange(n) < int(rng.integers(1, n + 1)))
+        y_pred[zero, labels[zero]] = 0.0
+        y_pred /= y_pred.sum(axis=1, keepdims=True)
+        what = f"true-class probabilities of exactly 0 in some rows, with eps={eps:g}"
+        expect = f"-log(eps) = {-np.log(eps):.4g} for each of those samples"
     else:
-        y_true = np.array([0, 1])
-        y_pred = np.array([[1.0, 0.0], [0.0, 1.0]])
-        want = -np.log(1.0 - eps)
+        y_pred = _one_hot(labels, c)
         what = f"true-class probabilities of exactly 1 with eps={eps:g}"
-        expect = f"-log(1 - eps) = {want:.4g} per sample (the upper bound is 1 - eps)"
-    got = _scalar(submission.cross_entropy(y_true, y_pred, eps=eps), what)
+        expect = f"-log(1 - eps) = {-np.log(1.0 - eps):.4g} per sample (the upper bound is 1 - eps)"
+    want = reference.cross_entropy(labels, y_pred, eps=eps)
+    got = _scalar(submission.cross_entropy(labels, y_pred, eps=eps), what)
     assert_close(
         got,
         want,
@@ -218,29 +234,39 @@ def test_agrees_with_log_softmax(submission, rng):
         "y_pred_1d",
     ],
 )
-def test_bad_shapes_raise(submission, case):
-    y_pred = np.full((3, 4), 0.25)
+def test_bad_shapes_raise(submission, reference, rng, case):
+    n, c = int(rng.integers(3, 7)), int(rng.integers(3, 6))
+    y_pred = _probabilities(rng, n, c)
+    labels = rng.integers(0, c, size=n)
+    row = int(rng.integers(0, n))
+    out_of_range, negative = labels.copy(), labels.copy()
+    out_of_range[row], negative[row] = c, -int(rng.integers(1, c))
     y_true, what = {
-        "one_hot_wrong_classes": (np.eye(5)[[0, 1, 2]], "one-hot y_true (3, 5) for y_pred (3, 4)"),
-        "labels_wrong_length": (np.array([0, 1, 2, 3]), "4 labels for 3 rows of y_pred"),
-        "label_out_of_range": (np.array([0, 4, 1]), "label 4 with only 4 classes (0 .. 3)"),
-        "negative_label": (np.array([0, -1, 1]), "label -1"),
-        "float_labels": (np.array([0.0, 1.0, 2.0]), "labels of dtype float64"),
-        "y_pred_1d": (np.array([0, 1, 2]), "a 1-D y_pred"),
+        "one_hot_wrong_classes": (_one_hot(labels, c + 1), f"one-hot y_true ({n}, {c + 1}) "
+                                  f"for y_pred ({n}, {c})"),
+        "labels_wrong_length": (np.append(labels, 0), f"{n + 1} labels for {n} rows of y_pred"),
+        "label_out_of_range": (out_of_range, f"label {c} with only {c} classes (0 .. {c - 1})"),
+        "negative_label": (negative, "a negative label"),
+        "float_labels": (labels.astype(np.float64), "labels of dtype float64"),
+        "y_pred_1d": (labels, "a 1-D y_pred"),
     }[case]
-    if case == "y_pred_1d":
-        y_pred = np.array([0.2, 0.3, 0.5])
-    try:
-        got = submission.cross_entropy(y_true, y_pred)
-    except ValueError:
-        return
-    except Exception as exc:  # the student's own exception, carried back from the worker
-        raise AssertionError(
-            f"{what}: expected ValueError, but {type(exc).__name__} was raised. Check the "
-            "shapes and labels yourself and raise ValueError with a clear message"
-        ) from None
-    raise AssertionError(
-        f"{what}: expected ValueError, but cross_entropy returned a {type(got).__name__}. "
-        "Shapes that do not fit and labels outside 0 .. C-1 must be rejected (a label -1 would "
-        "silently select the last class)"
+    bad_pred = y_pred[:, 0] if case == "y_pred_1d" else y_pred
+
+    def judge(got) -> None:
+        assert_close(
+            _scalar(got, "a valid batch"),
+            reference.cross_entropy(labels, y_pred),
+            rtol=1e-9,
+            msg="before refusing bad input, cross_entropy must give the right loss on a "
+            "valid batch of integer labels",
+        )
+
+    rejects(
+        submission.cross_entropy,
+        ((y_true, bad_pred), {}),
+        valid=((labels, y_pred), {}),
+        judge=judge,
+        what=what,
+        hint="Shapes that do not fit and labels outside 0 .. C-1 must be rejected with "
+        "ValueError and a clear message (a label -1 would silently select the last class)",
     )

@@ -5,8 +5,10 @@ more than min_delta for `patience` epochs in a row, and keep the weights of the 
 
 ``submission.EarlyStopping(...)`` is a handle on an object living in the student's worker:
 ``es.step(v)`` and ``es.best`` are remote calls that return plain data, and ``call_each``
-feeds a whole curve to ``es.step`` in one round trip. Curves are literal or drawn from the
-``rng`` fixture; messages describe them in words.
+feeds a whole curve to ``es.step`` in one round trip. Curves are drawn from the ``rng`` fixture
+(seeded per submission), mostly as ``grader.cases.stopping_curve`` families whose stop and best
+epoch are known by construction; every stopper is fed the whole curve and stops where it says
+so, and every curve goes on after its stop. Messages describe curves in words.
 """
 
 import math
@@ -14,7 +16,8 @@ import math
 import numpy as np
 import pytest
 
-from grader.testing import assert_close, call_each, check
+from grader.cases import STEP, Curve, stopping_curve
+from grader.testing import assert_close, call_each, check, rejects
 
 RULE = (
     "improvement means value < best - min_delta (mode 'min') or value > best + min_delta "
@@ -87,42 +90,43 @@ def test_initial_state(submission):
         check(es.best_weights is None, "before the first step best_weights must be None")
 
 
+def _check_curve(es, returned, curve: Curve, what: str) -> None:
+    _check_run(es, returned, stop=curve.stop, best=curve.best, best_epoch=curve.best_epoch,
+               what=what)
+
+
 @pytest.mark.points(1)
-def test_monotone_decrease_never_stops(submission):
-    values = [1.0 - 0.01 * t for t in range(40)]
-    es = submission.EarlyStopping(patience=1, min_delta=0.005)
+def test_monotone_decrease_never_stops(submission, rng):
+    n, min_delta = int(rng.integers(25, 45)), 4 * STEP
+    values = list(8.0 - np.cumsum(min_delta + STEP * rng.integers(1, 9, size=n)))
+    es = submission.EarlyStopping(patience=1, min_delta=min_delta)
     returned = _feed(es, values)
     _check_run(
         es,
         returned,
         stop=None,
         best=values[-1],
-        best_epoch=39,
-        what="a loss falling by 0.01 every epoch for 40 epochs (patience=1, min_delta=0.005)",
+        best_epoch=n - 1,
+        what=f"a loss falling by more than min_delta every epoch for {n} epochs (patience=1, "
+        f"min_delta={min_delta:g})",
     )
 
 
 @pytest.mark.points(2, shared=True)
 @pytest.mark.parametrize("patience", [0, 1, 2, 5], ids=lambda p: f"patience{p}")
-def test_plateau_stops_after_patience(submission, patience):
-    values = [1.0, 0.8, 0.6] + [0.6] * 10
+def test_plateau_stops_after_patience(submission, rng, patience):
+    curve = stopping_curve(rng, patience=patience, flat=True, pauses=int(rng.integers(0, 3)))
     es = submission.EarlyStopping(patience=patience)
-    returned = _feed(es, values)
-    stop = 2 + max(patience, 1)
+    returned = _feed(es, curve.values)
     note = " (patience=0 behaves like patience=1, see the README)" if patience == 0 else ""
-    _check_run(
+    _check_curve(
         es,
         returned,
-        stop=stop,
-        best=0.6,
-        best_epoch=2,
-        what=f"a loss that falls for 3 epochs and then stays exactly flat, patience={patience}"
+        curve,
+        f"a loss that falls, stays exactly flat for fewer than patience epochs "
+        f"{len(curve.pauses)} time(s), and then for patience epochs, patience={patience}"
         + note,
     )
-
-
-def _zigzag():
-    return [1.0, 1.1, 1.2, 0.9, 1.0, 1.05, 0.8, 0.85, 0.9, 0.95, 0.97], {"patience": 3}
 
 
 def _noisy_loss(rng):
@@ -141,8 +145,10 @@ def _noisy_accuracy(rng):
 @pytest.mark.parametrize("curve", ["zigzag", "noisy_loss", "noisy_accuracy_max"])
 def test_noisy_curves_match_reference(submission, reference, rng, curve):
     if curve == "zigzag":
-        values, kwargs = _zigzag()
-        what = "a loss that rises twice and then improves again (patience=3)"
+        drawn = stopping_curve(rng, patience=3, pauses=2, long_pauses=True)
+        values, kwargs = drawn.values, {"patience": 3}
+        what = "a loss that stops improving twice for fewer than patience epochs and then " \
+               "improves again (patience=3)"
     elif curve == "noisy_loss":
         values, kwargs = _noisy_loss(rng)
         what = "a noisy falling-then-rising validation loss (patience=4, min_delta=0.002)"
@@ -150,9 +156,11 @@ def test_noisy_curves_match_reference(submission, reference, rng, curve):
         values, kwargs = _noisy_accuracy(rng)
         what = "a noisy rising accuracy in mode 'max' (patience=6, min_delta=0.001)"
     es, ref = submission.EarlyStopping(**kwargs), reference.EarlyStopping(**kwargs)
-    wanted = call_each(ref.step, [((value,), {}) for value in values], until_true=True)
-    # The student's stopper sees the curve up to the reference's stop, as the loop would.
-    returned = _feed(es, values[: len(wanted)], until_true=False)
+    # Both stoppers get the whole curve, as a training loop would, and each stops where it
+    # says so: nothing the student's code sees depends on where the reference stopped.
+    wanted = [bool(v) for v in call_each(ref.step, [((v,), {}) for v in values],
+                                         until_true=True)]
+    returned = _feed(es, values)
     for epoch, (got, want) in enumerate(zip(returned, wanted)):
         check(
             got == want,
@@ -170,44 +178,41 @@ def test_noisy_curves_match_reference(submission, reference, rng, curve):
 
 
 @pytest.mark.points(1)
-def test_min_delta(submission):
-    # binary fractions: the comparisons below are exact in floating point
-    values = [2.0, 1.875, 1.75, 1.5, 1.3, 1.26, 1.25, 1.0]
-    es = submission.EarlyStopping(patience=3, min_delta=0.25)
-    returned = _feed(es, values)
-    _check_run(
+def test_min_delta(submission, rng):
+    min_delta = 16 * STEP
+    curve = stopping_curve(rng, patience=3, min_delta=min_delta, pauses=int(rng.integers(0, 2)))
+    es = submission.EarlyStopping(patience=3, min_delta=min_delta)
+    returned = _feed(es, curve.values)
+    _check_curve(
         es,
         returned,
-        stop=6,
-        best=1.5,
-        best_epoch=3,
-        what="a loss whose small decreases (0.125, then exactly 0.25 below the best) do not beat "
-        "min_delta=0.25, with patience=3",
+        curve,
+        f"a loss whose small decreases (at most min_delta={min_delta:g}, some exactly "
+        "min_delta below the best) do not count as improvements, with patience=3",
     )
 
 
 @pytest.mark.points(1)
-def test_mode_max(submission):
+def test_mode_max(submission, rng):
+    curve = stopping_curve(rng, patience=3, mode="max", pauses=int(rng.integers(0, 2)))
     es = submission.EarlyStopping(patience=3, mode="max")
-    returned = _feed(es, [0.5, 0.6, 0.7, 0.65, 0.69, 0.68, 0.9])
-    _check_run(
+    _check_curve(
         es,
-        returned,
-        stop=5,
-        best=0.7,
-        best_epoch=2,
-        what="an accuracy in mode 'max' that peaks at epoch 2 (patience=3): larger is better",
+        _feed(es, curve.values),
+        curve,
+        f"an accuracy in mode 'max' that peaks at epoch {curve.best_epoch} (patience=3): "
+        "larger is better",
     )
-    es = submission.EarlyStopping(patience=2, min_delta=0.05, mode="max")
-    returned = _feed(es, [0.5, 0.54, 0.56, 0.58, 0.62, 0.63, 0.64, 0.99])
-    _check_run(
+    min_delta = 4 * STEP
+    curve = stopping_curve(rng, patience=2, min_delta=min_delta, mode="max",
+                           pauses=int(rng.integers(0, 2)))
+    es = submission.EarlyStopping(patience=2, min_delta=min_delta, mode="max")
+    _check_curve(
         es,
-        returned,
-        stop=6,
-        best=0.62,
-        best_epoch=4,
-        what="an accuracy in mode 'max' with min_delta=0.05 (patience=2): an improvement must "
-        "exceed best + min_delta",
+        _feed(es, curve.values),
+        curve,
+        f"an accuracy in mode 'max' with min_delta={min_delta:g} (patience=2): an improvement "
+        "must exceed best + min_delta",
     )
 
 
@@ -220,9 +225,10 @@ def _list_weights(epoch):
 
 
 @pytest.mark.points(1)
-def test_best_weights_kept(submission):
-    values = [1.0, 0.5, 0.7, 0.6, 0.8, 0.9]
-    what = "a loss that is best at epoch 1 and then worse for 3 epochs (patience=3)"
+def test_best_weights_kept(submission, rng):
+    curve = stopping_curve(rng, patience=3, pauses=int(rng.integers(0, 2)))
+    values, best = curve.values, curve.best_epoch
+    what = f"a loss that is best at epoch {best} and then not better for 3 epochs (patience=3)"
     es = submission.EarlyStopping(patience=3)
     _feed(es, values, weights=_dict_weights)
     kept = es.best_weights
@@ -234,9 +240,9 @@ def test_best_weights_kept(submission):
     for key in ("W", "b"):
         assert_close(
             kept[key],
-            _dict_weights(1)[key],
-            msg=f"{what}: best_weights[{key!r}] is not the array passed at the best epoch 1; "
-            "store a copy of the weights when the value improves, and only then",
+            _dict_weights(best)[key],
+            msg=f"{what}: best_weights[{key!r}] is not the array passed at the best epoch "
+            f"{best}; store a copy of the weights when the value improves, and only then",
         )
     es = submission.EarlyStopping(patience=3)
     _feed(es, values, weights=_list_weights)
@@ -246,8 +252,8 @@ def test_best_weights_kept(submission):
         f"{what}, weights passed as a list of two arrays: best_weights should be that list from "
         f"the best epoch; got a {type(kept).__name__}",
     )
-    for got, want in zip(kept, _list_weights(1)):
-        assert_close(got, want, msg=f"{what}: best_weights is not the list passed at epoch 1")
+    for got, want in zip(kept, _list_weights(best)):
+        assert_close(got, want, msg=f"{what}: best_weights is not the list passed at epoch {best}")
     es = submission.EarlyStopping(patience=3, restore_best=False)
     _feed(es, values, weights=_dict_weights)
     check(
@@ -257,31 +263,35 @@ def test_best_weights_kept(submission):
 
 
 @pytest.mark.points(1)
-def test_after_stop(submission):
+def test_after_stop(submission, rng):
+    curve = stopping_curve(rng, patience=2, pauses=int(rng.integers(0, 2)))
     es = submission.EarlyStopping(patience=2)
-    returned = _feed(es, [1.0, 0.8, 0.9, 0.8], weights=_dict_weights)
+    returned = _feed(es, curve.values, weights=_dict_weights)
     got_stop = _stop_epoch(returned)
     check(
-        got_stop == 3,
-        "with patience=2 the loss 1.0, 0.8, 0.9, 0.8 must stop at epoch 3, but step "
+        got_stop == curve.stop,
+        f"with patience=2 this loss must stop at epoch {curve.stop}, but step "
         + (f"returned True at epoch {got_stop}" if got_stop is not None else "never returned True")
         + f". {RULE}",
     )
-    for extra in range(3):
-        again = es.step(0.1, weights=_dict_weights(10 + extra))
+    assert curve.stop is not None
+    after = curve.values[curve.stop + 1:][:3]
+    for extra, value in enumerate(after):
+        again = es.step(value, weights=_dict_weights(100 + extra))
         check(
             bool(again) is True,
             "after the stop every further call to step must return True (README: the stopper is "
             f"finished); call {extra + 1} after the stop returned {again!r}",
         )
     check(
-        es.stopped_epoch == 3 and es.best_epoch == 1,
-        "calls to step after the stop must change nothing: stopped_epoch must stay 3 and "
-        f"best_epoch 1, got {es.stopped_epoch!r} and {es.best_epoch!r}",
+        es.stopped_epoch == curve.stop and es.best_epoch == curve.best_epoch,
+        f"calls to step after the stop must change nothing: stopped_epoch must stay "
+        f"{curve.stop} and best_epoch {curve.best_epoch}, got {es.stopped_epoch!r} and "
+        f"{es.best_epoch!r}",
     )
     assert_close(
         float(es.best),
-        0.8,
+        curve.best,
         msg="calls to step after the stop must change nothing: a much better value arriving "
         "after the stop must not become best",
     )
@@ -292,7 +302,7 @@ def test_after_stop(submission):
     )
     assert_close(
         kept["W"],
-        _dict_weights(1)["W"],
+        _dict_weights(curve.best_epoch)["W"],
         msg="calls to step after the stop must not replace best_weights",
     )
 
@@ -308,18 +318,21 @@ def test_after_stop(submission):
         pytest.param({"min_delta": -0.1}, "min_delta=-0.1 is negative", id="min_delta_negative"),
     ],
 )
-def test_bad_arguments_raise(submission, kwargs, why):
-    try:
-        submission.EarlyStopping(**kwargs)
-    except ValueError:
-        return
-    except Exception as exc:  # the student's own exception, carried back from the worker
-        raise AssertionError(
-            f"{why}: the constructor should raise ValueError, but {type(exc).__name__} was "
-            "raised. Validate the arguments in __init__"
-        ) from None
-    raise AssertionError(
-        f"{why}: the constructor should raise ValueError, but it accepted the argument. "
-        "Validate the arguments in __init__ so a typo fails at once instead of silently "
-        "monitoring the wrong direction"
+def test_bad_arguments_raise(submission, rng, kwargs, why):
+    patience = int(rng.integers(1, 5))
+    curve = stopping_curve(rng, patience=patience)
+
+    def judge(es) -> None:
+        _check_curve(es, _feed(es, curve.values), curve,
+                     f"before refusing bad arguments, EarlyStopping(patience={patience}) must "
+                     "stop a loss correctly")
+
+    rejects(
+        submission.EarlyStopping,
+        ((), kwargs),
+        valid=((), {"patience": patience}),
+        judge=judge,
+        what=f"{why}: the constructor",
+        hint="Validate the arguments in __init__ so a typo fails at once instead of silently "
+        "monitoring the wrong direction",
     )

@@ -5,7 +5,9 @@ once while the model trains on the rest; average the k validation scores.
 
 ``kfold_indices`` may return a list or be a generator: every result goes through ``list(...)``.
 The scorer handed to ``cross_val_score`` is a plain function of this module; the student's
-code calls it back, so the test sees exactly which rows it was given.
+code calls it back, so the test sees exactly which rows it was given. Sizes, seeds and data
+are drawn from the ``rng`` fixture (seeded per submission): each size family fixes what it
+tests (the remainder n % k) and draws the rest.
 """
 
 import itertools
@@ -13,7 +15,7 @@ import itertools
 import numpy as np
 import pytest
 
-from grader.testing import assert_close, check
+from grader.testing import assert_close, check, rejects
 
 
 def _expected_sizes(n: int, k: int) -> list[int]:
@@ -65,19 +67,36 @@ def _check_partition(folds, n: int, what: str) -> None:
         )
 
 
-SIZE_CASES = [
-    pytest.param(10, 3, id="n10_k3"),
-    pytest.param(11, 4, id="n11_k4"),
-    pytest.param(7, 7, id="n7_k7"),
-    pytest.param(100, 6, id="n100_k6"),
-    pytest.param(5, 2, id="n5_k2"),
-    pytest.param(12, 4, id="n12_k4"),
-]
+def _draw(rng, case: str) -> tuple[int, int]:
+    """(n, k) of one size family; the family fixes the remainder n % k, the draw the rest."""
+    if case == "remainder_one":
+        k = int(rng.integers(3, 7))
+        return k * int(rng.integers(2, 7)) + 1, k
+    if case == "remainder_several":
+        k = int(rng.integers(4, 8))
+        return k * int(rng.integers(2, 6)) + int(rng.integers(2, k)), k
+    if case == "k_equals_n":
+        k = int(rng.integers(4, 10))
+        return k, k
+    if case == "many_samples":
+        k = int(rng.integers(5, 10))
+        return k * int(rng.integers(10, 20)) + int(rng.integers(1, k)), k
+    if case == "two_folds_odd":
+        return 2 * int(rng.integers(2, 8)) + 1, 2
+    if case == "divisible":
+        k = int(rng.integers(3, 7))
+        return k * int(rng.integers(2, 6)), k
+    raise ValueError(case)
+
+
+SIZE_CASES = ["remainder_one", "remainder_several", "k_equals_n", "many_samples",
+              "two_folds_odd", "divisible"]
 
 
 @pytest.mark.points(2, shared=True)
-@pytest.mark.parametrize(("n", "k"), SIZE_CASES)
-def test_fold_sizes_match_kfold(submission, n, k):
+@pytest.mark.parametrize("case", SIZE_CASES)
+def test_fold_sizes_match_kfold(submission, rng, case):
+    n, k = _draw(rng, case)
     what = f"n_samples={n}, k={k}"
     folds = _folds(submission.kfold_indices(n, k), n, k, what)
     sizes = [len(val) for _, val in folds]
@@ -99,36 +118,40 @@ def test_fold_sizes_match_kfold(submission, n, k):
 
 @pytest.mark.points(1, shared=True)
 @pytest.mark.parametrize(
-    ("n", "k", "shuffle"),
+    ("case", "shuffle"),
     [
-        pytest.param(10, 3, False, id="n10_k3"),
-        pytest.param(23, 5, False, id="n23_k5"),
-        pytest.param(23, 5, True, id="n23_k5_shuffled"),
-        pytest.param(50, 7, True, id="n50_k7_shuffled"),
+        pytest.param("remainder_one", False, id="unshuffled"),
+        pytest.param("remainder_several", False, id="unshuffled_remainder"),
+        pytest.param("remainder_several", True, id="shuffled"),
+        pytest.param("many_samples", True, id="shuffled_many"),
     ],
 )
-def test_folds_partition_indices(submission, n, k, shuffle):
+def test_folds_partition_indices(submission, rng, case, shuffle):
+    n, k = _draw(rng, case)
     what = f"n_samples={n}, k={k}, shuffle={shuffle}"
-    kwargs = {"shuffle": True, "seed": 3} if shuffle else {}
+    kwargs = {"shuffle": True, "seed": int(rng.integers(0, 2**31))} if shuffle else {}
     folds = _folds(submission.kfold_indices(n, k, **kwargs), n, k, what)
     _check_partition(folds, n, what)
 
 
 @pytest.mark.points(1)
-def test_no_shuffle_consecutive_in_order(submission):
-    want_val = [np.arange(0, 4), np.arange(4, 8), np.arange(8, 11)]
-    for kwargs in ({}, {"shuffle": False, "seed": 5}):
-        what = "n_samples=11, k=3" + (", shuffle=False, seed=5" if kwargs else "")
-        folds = _folds(submission.kfold_indices(11, 3, **kwargs), 11, 3, what)
+def test_no_shuffle_consecutive_in_order(submission, rng):
+    n, k = _draw(rng, "remainder_several")
+    bounds = np.concatenate(([0], np.cumsum(_expected_sizes(n, k))))
+    want_val = [np.arange(a, b) for a, b in itertools.pairwise(bounds)]
+    seed = int(rng.integers(0, 2**31))
+    for kwargs in ({}, {"shuffle": False, "seed": seed}):
+        what = f"n_samples={n}, k={k}" + (f", shuffle=False, seed={seed}" if kwargs else "")
+        folds = _folds(submission.kfold_indices(n, k, **kwargs), n, k, what)
         for i, (train, val) in enumerate(folds):
             check(
                 np.array_equal(val, want_val[i]),
                 f"fold {i} for {what}: without shuffling the validation sets are consecutive "
-                f"blocks in order, [0..3], [4..7], [8..10] in ascending order; fold {i} "
-                f"got {len(val)} indices that are not block {i}"
+                f"blocks in order, block {i} being {want_val[i][0]} .. {want_val[i][-1]} in "
+                f"ascending order; fold {i} got {len(val)} indices that are not block {i}"
                 + (" (the seed must be ignored when shuffle=False)" if kwargs else ""),
             )
-            want_train = np.setdiff1d(np.arange(11), want_val[i])
+            want_train = np.setdiff1d(np.arange(n), want_val[i])
             check(
                 np.array_equal(train, want_train),
                 f"fold {i} for {what}: train_idx must be all other indices in ascending order",
@@ -136,9 +159,11 @@ def test_no_shuffle_consecutive_in_order(submission):
 
 
 @pytest.mark.points(1)
-def test_shuffle_deterministic_per_seed(submission):
-    n, k = 60, 4
+def test_shuffle_deterministic_per_seed(submission, rng):
+    k = int(rng.integers(3, 7))
+    n = k * int(rng.integers(10, 20)) + int(rng.integers(0, k))
     what = f"n_samples={n}, k={k}, shuffle=True"
+    seed, other_seed = (int(s) for s in rng.choice(2**31, size=2, replace=False))
 
     def val_sets(seed):
         folds = _folds(
@@ -152,22 +177,33 @@ def test_shuffle_deterministic_per_seed(submission):
         )
         return [frozenset(v.tolist()) for _, v in folds]
 
-    first, again, other = val_sets(7), val_sets(7), val_sets(8)
+    first, again, other = val_sets(seed), val_sets(seed), val_sets(other_seed)
     check(
         first == again,
-        f"two calls with {what}, seed=7 gave different folds: the same seed must give the same "
-        "folds (draw the permutation from np.random.default_rng(seed), not from global or "
+        f"two calls with {what}, seed={seed} gave different folds: the same seed must give the "
+        "same folds (draw the permutation from np.random.default_rng(seed), not from global or "
         "unseeded randomness)",
     )
     check(
         first != other,
-        f"{what} gave identical folds for seed=7 and seed=8: the seed must drive the shuffle",
+        f"{what} gave identical folds for seed={seed} and seed={other_seed}: the seed must "
+        "drive the shuffle",
     )
-    plain = [frozenset(range(0, 15)), frozenset(range(15, 30))]
+    bounds = np.concatenate(([0], np.cumsum(_expected_sizes(n, k))))
+    plain = [frozenset(range(a, b)) for a, b in itertools.pairwise(bounds)][:2]
     check(
         first[:2] != plain,
-        f"{what}, seed=7 gave the unshuffled blocks: shuffle=True must permute the indices",
+        f"{what}, seed={seed} gave the unshuffled blocks: shuffle=True must permute the indices",
     )
+
+
+def _fold_list(submission):
+    """kfold_indices with its folds materialised: a generator raises only when iterated."""
+
+    def folds(n, k):
+        return list(submission.kfold_indices(n, k))
+
+    return folds
 
 
 @pytest.mark.points(1, shared=True)
@@ -177,36 +213,39 @@ def test_shuffle_deterministic_per_seed(submission):
         pytest.param(1, "k=1 leaves nothing to train on", id="k1"),
         pytest.param(0, "k=0 folds make no sense", id="k0"),
         pytest.param(-2, "a negative k makes no sense", id="k_negative"),
-        pytest.param(6, "k=6 folds of 5 samples would leave a fold empty", id="k_above_n"),
+        pytest.param("n+1", "k above n_samples would leave a fold empty", id="k_above_n"),
         pytest.param(2.5, "k=2.5 is not an integer", id="k_float"),
         pytest.param(3.0, "k=3.0 is a float, not an integer", id="k_whole_float"),
         pytest.param("cvs", "cross_val_score with k=1 must refuse too", id="cross_val_score_k1"),
     ],
 )
-def test_bad_k_raises(submission, k, why):
-    calls = []
+def test_bad_k_raises(submission, rng, k, why):
+    n, good_k = _draw(rng, "remainder_several")
+    hint = "Check k yourself (an integer with 2 <= k <= n_samples) and raise ValueError"
+    if k == "cvs":
+        X, y = _indexed_data(rng, n)
+        scorer, calls = _recording_scorer()
 
-    def fit_and_score(X_train, y_train, X_val, y_val):
-        calls.append(1)
-        return 0.0
+        def judge(result) -> None:
+            check(
+                len(calls) == good_k and isinstance(result, (tuple, list)) and len(result) == 2,
+                f"before refusing k=1, cross_val_score with k={good_k} on {n} samples must "
+                "call fit_and_score once per fold and return (mean_score, per_fold_scores)",
+            )
+            calls.clear()
 
-    try:
-        if k == "cvs":
-            got = submission.cross_val_score(fit_and_score, np.zeros((5, 2)), np.zeros(5), 1)
-        else:
-            got = list(submission.kfold_indices(5, k))
-    except ValueError:
+        rejects(submission.cross_val_score, ((scorer, X, y, 1), {}),
+                valid=((scorer, X, y, good_k), {}), judge=judge, what=why, hint=hint)
         check(not calls, f"{why}; raise ValueError before calling fit_and_score")
         return
-    except Exception as exc:  # the student's own exception, carried back from the worker
-        raise AssertionError(
-            f"{why}: expected ValueError, but {type(exc).__name__} was raised. Check k "
-            "yourself (an integer with 2 <= k <= n_samples) and raise ValueError"
-        ) from None
-    raise AssertionError(
-        f"{why}: expected ValueError, but the call returned a {type(got).__name__}. Check k "
-        "yourself (an integer with 2 <= k <= n_samples) and raise ValueError"
-    )
+
+    def judge_folds(folds) -> None:
+        what = f"n_samples={n}, k={good_k}"
+        _check_partition(_folds(folds, n, good_k, what), n, what)
+
+    bad_k = n + 1 if k == "n+1" else k
+    rejects(_fold_list(submission), ((n, bad_k), {}), valid=((n, good_k), {}),
+            judge=judge_folds, what=f"{why} (n_samples={n}, k={bad_k})", hint=hint)
 
 
 def _recording_scorer():
@@ -229,7 +268,8 @@ def _indexed_data(rng, n: int) -> tuple[np.ndarray, np.ndarray]:
 @pytest.mark.points(1)
 @pytest.mark.timeout(30)
 def test_cross_val_score_calls_scorer_k_times(submission, rng):
-    for n, k in ((13, 4), (6, 2), (9, 9)):
+    for case in ("remainder_several", "two_folds_odd", "k_equals_n"):
+        n, k = _draw(rng, case)
         X, y = _indexed_data(rng, n)
         scorer, calls = _recording_scorer()
         submission.cross_val_score(scorer, X, y, k)
@@ -244,7 +284,7 @@ def test_cross_val_score_calls_scorer_k_times(submission, rng):
 @pytest.mark.points(2)
 @pytest.mark.timeout(30)
 def test_cross_val_score_passes_fold_slices(submission, rng):
-    n, k = 14, 4
+    n, k = _draw(rng, "remainder_several")
     X, y = _indexed_data(rng, n)
     scorer, calls = _recording_scorer()
     submission.cross_val_score(scorer, X, y, k)
@@ -282,7 +322,7 @@ def test_cross_val_score_passes_fold_slices(submission, rng):
 @pytest.mark.points(1)
 @pytest.mark.timeout(30)
 def test_cross_val_score_returns_mean_and_scores(submission, rng):
-    n, k = 14, 4
+    n, k = _draw(rng, "remainder_several")
     X, y = _indexed_data(rng, n)
     scorer, calls = _recording_scorer()
     result = submission.cross_val_score(scorer, X, y, k)

@@ -92,6 +92,33 @@ def test_a_reference_file_in_assignments_stops_the_release(course: Path, tmp_pat
     assert [p.name for p in tmp_path.iterdir()] == ["course"]
 
 
+@pytest.mark.parametrize("where", ["README.md", "demo.ipynb"])
+def test_the_course_secret_anywhere_in_the_bundle_stops_the_release(
+        course: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+    """With the secret a student computes every hidden input: no bundle file may hold it,
+    neither in plain text nor escaped inside a notebook's JSON."""
+    monkeypatch.delenv("GRADER_COURSE_SECRET", raising=False)
+    secret = "5f0c1d2e3a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d"
+    (course / "reference" / "course-secret").write_text(secret + "\n")
+    public = course / "assignments" / "demo"
+    if where == "README.md":
+        (public / where).write_text(f"# Demo\n\nseed: {secret}\n")
+    else:
+        (public / where).write_text(json.dumps(_notebook(f"SEED = {secret!r}\n")))
+    with pytest.raises(ConfigError, match=r"holds the course secret"):
+        release.main(out=tmp_path / "out", course_dir=course)
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_secret_of_the_environment_is_refused_too(
+        course: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GRADER_COURSE_SECRET", "an-override-secret-of-the-instructor")
+    (course / "assignments" / "demo" / "README.md").write_text(
+        "# Demo\n\nan-override-secret-of-the-instructor\n")
+    with pytest.raises(ConfigError, match=r"holds the course secret"):
+        release.main(out=tmp_path / "out", course_dir=course)
+
+
 def test_an_assignment_without_public_tests_is_not_released(course: Path,
                                                             tmp_path: Path) -> None:
     (course / "assignments/demo/test_public.py").unlink()
