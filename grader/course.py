@@ -119,7 +119,14 @@ class Course:
         return list(dict.fromkeys(names))
 
     def config(self, name: str) -> AssignmentConfig:
-        return _load(self.assignments_dir / name / "assignment.toml")
+        path = self.assignments_dir / name / "assignment.toml"
+        try:
+            stat = path.stat()
+        except OSError:
+            return _load(path, (0, 0))
+        # Keyed by the file's state too: a deadline moved between two runs of one process
+        # (a notebook, a service) must be seen.
+        return _load(path, (stat.st_mtime_ns, stat.st_size))
 
     def suite(self, name: str, kind: str = "hidden") -> Path:
         path = (self.reference_dir / name / "test_hidden.py" if kind == "hidden"
@@ -165,7 +172,8 @@ def _graded_config(folder: Path) -> bytes:
 
 
 @functools.lru_cache(maxsize=64)
-def _load(path: Path) -> AssignmentConfig:
+def _load(path: Path, state: tuple[int, int]) -> AssignmentConfig:
+    """``path`` parsed; ``state`` (mtime, size) only keys the cache."""
     if not path.is_file():
         raise ConfigError(f"{path} is missing")
     return load_config(path)

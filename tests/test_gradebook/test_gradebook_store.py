@@ -5,10 +5,12 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
-from grader.errors import GradebookError
+from grader.errors import GradebookError, GradebookNotFound
 from grader.gradebook import Gradebook, LateRule
 from grader.results import TestResult as Outcome
 
@@ -248,3 +250,38 @@ def test_iter_students_without_evidence_drops_only_the_heavy_fields(
     assert assignment.artifacts == {}
     assert [a["kind"] for a in assignment.adjustments] == ["override"]
     assert assignment.score == 1.0 and len(assignment.tests) == 3
+
+
+def test_a_reading_verb_never_creates_a_gradebook(db_url: str) -> None:
+    with pytest.raises(GradebookNotFound, match="no"):
+        Gradebook(db_url, create=False)
+    if db_url.startswith("sqlite"):
+        assert not Path(db_url.removeprefix("sqlite:///")).exists()
+    else:
+        engine = sa.create_engine(db_url)
+        try:
+            assert sa.inspect(engine).get_table_names() == [], "nothing was created"
+        finally:
+            engine.dispose()
+    with Gradebook(db_url):
+        pass
+    with Gradebook(db_url, create=False) as book:
+        assert book.students() == []
+
+
+def test_a_regrade_with_another_score_keeps_the_previous_one(
+    db_url: str, make_result: MakeResult
+) -> None:
+    with Gradebook(db_url) as book:
+        book.record("alice", make_result(score=4.0))
+        book.record("alice", make_result(score=4.0))
+        assert book.students()[0].assignments[0].nondeterministic is None
+        book.record("alice", make_result(score=6.0))
+        [result] = book.students()[0].assignments
+        assert result.score == 6.0, "the newer score counts"
+        assert result.nondeterministic == {"previous_score": 4.0, "score": 6.0}
+        # Failures are not scores: an error or timeout never flags, nor is flagged against.
+        book.record("bob", make_result(score=4.0))
+        book.record("bob", make_result(score=0.0, status="error"))
+        book.record("bob", make_result(score=4.0))
+        assert book.students()[1].assignments[0].nondeterministic is None
