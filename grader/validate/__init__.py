@@ -45,6 +45,8 @@ class Check:
 @dataclass
 class ValidateReport:
     checks: list[Check] = field(default_factory=list)
+    course: str = ""
+    """The course validated, as the header names it (its name and folder)."""
 
     @property
     def ok(self) -> bool:
@@ -116,7 +118,7 @@ def main(*, assignments: list[str] | None = None, course_dir: Path | None = None
     """
     course = Course.find(course_dir)
     names = course.check_names(assignments)
-    report = ValidateReport()
+    report = ValidateReport(course=course.describe())
     with tempfile.TemporaryDirectory(prefix="grader-validate-") as tmp, Engine(
         course, names, sandbox=choose_sandbox(sandbox), options=options
     ) as engine:
@@ -160,8 +162,9 @@ def format_report(report: ValidateReport) -> str:
         rows.append((c.assignment, c.kind, c.variant, f"{c.score:g}/{c.max_score:g}",
                      "ok" if c.ok else "MISS", c.detail[:90]))
     widths = [max(len(r[i]) for r in rows) for i in range(5)]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r[:5], widths)) + "  " + r[5]
-             for r in rows]
+    lines = [f"validated against {report.course}"] if report.course else []
+    lines += ["  ".join(cell.ljust(w) for cell, w in zip(r[:5], widths)) + "  " + r[5]
+              for r in rows]
     misses = sum(not c.ok for c in report.checks)
     lines.append(f"{len(report.checks)} checks, {misses} missed")
     return "\n".join(lines)
