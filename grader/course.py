@@ -85,9 +85,17 @@ class Course:
             )
 
     def late_rule(self, name: str) -> LateRule:
-        """The late rule of assignment ``name`` as its ``assignment.toml`` sets it now."""
+        """The late rule of assignment ``name`` as its ``assignment.toml`` sets it now.
+
+        Raises:
+            ConfigError: ``penalty_per_day`` is not a fraction between 0 and 1.
+        """
         late = self.config(name).late
-        return LateRule(late.deadline, late.penalty_per_day)
+        try:
+            return LateRule(late.deadline, late.penalty_per_day)
+        except ValueError as error:
+            path = self.assignments_dir / name / "assignment.toml"
+            raise ConfigError(f"{path} [late]: {error}") from error
 
     @property
     def assignments_dir(self) -> Path:
