@@ -53,19 +53,6 @@ def main() -> None:
     """
 
 
-def _deadlines() -> dict | None:
-    """The course's late rules, when a course is at hand, for pages redrawn from the db."""
-    from .course import Course  # noqa: PLC0415
-    from .errors import ConfigError  # noqa: PLC0415
-    from .grade import deadlines  # noqa: PLC0415
-
-    try:
-        course = Course.find()
-    except ConfigError:
-        return None
-    return deadlines(course, course.names())
-
-
 @main.command("run")
 @click.argument("submissions_dir", type=click.Path(path_type=Path))
 @click.option("--assignment", "-a", "assignments", multiple=True,
@@ -174,12 +161,13 @@ def release_command(out: Path, course_dir: Path | None) -> None:
 @click.option("--db", default="sqlite:///gradebook.db", show_default=True)
 @click.option("--out", type=click.Path(path_type=Path), default=Path("reports"),
               show_default=True)
-def report_command(db: str, out: Path) -> None:
+@click.option("--course", "course_dir", type=click.Path(path_type=Path))
+def report_command(db: str, out: Path, course_dir: Path | None) -> None:
     """Re-render the HTML reports from the gradebook, without regrading."""
     from . import report  # noqa: PLC0415
 
     try:
-        written = report.main(db=db, out=out, deadlines=_deadlines())
+        written = report.main(db=db, out=out, course_dir=course_dir)
     except GraderError as exc:
         _fail(exc)
     click.echo(f"wrote {len(written)} pages to {out}")
@@ -191,12 +179,13 @@ def report_command(db: str, out: Path) -> None:
 @click.option("--db", default="sqlite:///gradebook.db", show_default=True)
 @click.option("--out", type=click.Path(path_type=Path), default=Path("exports"),
               show_default=True)
-def export_command(fmt: str, db: str, out: Path) -> None:
+@click.option("--course", "course_dir", type=click.Path(path_type=Path))
+def export_command(fmt: str, db: str, out: Path, course_dir: Path | None) -> None:
     """Export the gradebook as CSV, Gradescope results.json or JUnit XML."""
     from . import export  # noqa: PLC0415
 
     try:
-        written = export.main(fmt=fmt, db=db, out=out, deadlines=_deadlines())
+        written = export.main(fmt=fmt, db=db, out=out, course_dir=course_dir)
     except GraderError as exc:
         _fail(exc)
     click.echo(f"wrote {len(written)} files to {out}")
@@ -205,20 +194,23 @@ def export_command(fmt: str, db: str, out: Path) -> None:
 @main.command("override")
 @click.argument("student")
 @click.argument("assignment")
-@click.argument("score", type=float)
-@click.option("--reason", required=True, help="Why; shown in the student's report.")
+@click.argument("score", type=float, required=False)
+@click.option("--reason", help="Why; shown in the student's report. Required with SCORE.")
+@click.option("--clear", is_flag=True, help="Remove the override instead of setting one.")
+@click.option("--allow-bonus", is_flag=True, help="Accept a score above the assignment's points.")
 @click.option("--db", default="sqlite:///gradebook.db", show_default=True)
-def override_command(student: str, assignment: str, score: float, reason: str, db: str) -> None:
-    """Set STUDENT's score for ASSIGNMENT by hand; it survives regrades."""
-    from .gradebook import Gradebook  # noqa: PLC0415
+@click.option("--course", "course_dir", type=click.Path(path_type=Path))
+def override_command(student: str, assignment: str, score: float | None, reason: str | None,
+                     clear: bool, allow_bonus: bool, db: str, course_dir: Path | None) -> None:
+    """Set STUDENT's final score for ASSIGNMENT by hand (it survives regrades), or --clear it."""
+    from . import override  # noqa: PLC0415
 
     try:
-        with Gradebook(db) as book:
-            book.override(student, assignment, score, reason=reason)
+        done = override.main(student=student, assignment=assignment, score=score, reason=reason,
+                             db=db, course_dir=course_dir, allow_bonus=allow_bonus, clear=clear)
     except GraderError as exc:
         _fail(exc)
-    click.echo(f"{student}/{assignment}: score set to {score:g} ({reason})")
-
+    click.echo(done.describe())
 
 @main.command("similarity")
 @click.argument("submissions_dir", type=click.Path(path_type=Path))

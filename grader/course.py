@@ -1,7 +1,10 @@
 """The course on disk: ``assignments/`` (public) and ``reference/`` (instructor-only).
 
 A course root is found once: ``--course DIR``, else ``$GRADER_COURSE``, else the current
-folder when it holds ``assignments/``, else the checkout this package was installed from.
+folder when it holds ``assignments/``. Instructor verbs stop there: grading against
+whatever checkout the package was installed from would give another course's grades
+without a word. Only the student's ``grade check`` falls back to the installed checkout,
+which is where the student bundle puts the course (``Course.find(installed=True)``).
 """
 
 from __future__ import annotations
@@ -10,24 +13,45 @@ import functools
 import hashlib
 import json
 import os
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .config import AssignmentConfig, load_config
+from .effective import LateRule
 from .errors import ConfigError
 from .seeds import course_secret
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
 
-def find_course_root(explicit: Path | str | None = None) -> Path:
-    for candidate in (explicit, os.environ.get("GRADER_COURSE"), Path.cwd(), PACKAGE_ROOT):
-        if candidate and (Path(candidate) / "assignments").is_dir():
-            return Path(candidate).resolve()
+def find_course_root(explicit: Path | str | None = None, *, installed: bool = False) -> Path:
+    """The course folder: ``explicit``, else ``$GRADER_COURSE``, else the current folder.
+
+    ``installed`` adds the checkout this package was installed from as a last resort.
+
+    Raises:
+        ConfigError: the named folder holds no ``assignments/``, or none was named and the
+            current folder is no course.
+    """
+    named = explicit if explicit else os.environ.get("GRADER_COURSE")
+    if named:
+        if (Path(named) / "assignments").is_dir():
+            return Path(named).resolve()
+        origin = "--course" if explicit else "$GRADER_COURSE"
+        raise ConfigError(
+            f"{origin} {named}: not a course folder (it holds no assignments/); "
+            "pass the folder that holds assignments/ and reference/"
+        )
+    candidates = (Path.cwd(), PACKAGE_ROOT) if installed else (Path.cwd(),)
+    for candidate in candidates:
+        if (candidate / "assignments").is_dir():
+            return candidate.resolve()
     raise ConfigError(
-        "no course found: run from a folder holding assignments/, or pass --course DIR"
+        f"no course here: {Path.cwd()} holds no assignments/; pass --course DIR, set "
+        "$GRADER_COURSE, or run from the course folder"
     )
 
 
@@ -36,8 +60,42 @@ class Course:
     root: Path
 
     @classmethod
-    def find(cls, explicit: Path | str | None = None) -> Course:
-        return cls(find_course_root(explicit))
+    def find(cls, explicit: Path | str | None = None, *, installed: bool = False) -> Course:
+        return cls(find_course_root(explicit, installed=installed))
+
+    @property
+    def name(self) -> str:
+        return self.root.name
+
+    def describe(self) -> str:
+        """How a run's header names the course: its name and its folder."""
+        return f"course {self.name} ({self.root})"
+
+    def check_gradebook(self, recorded: str | None, db: str) -> None:
+        """Refuse to read a gradebook whose newest run graded another course.
+
+        Raises:
+            ConfigError: ``recorded`` (the course folder the gradebook's newest run stored)
+                is another folder than this course's.
+        """
+        if recorded and Path(recorded).resolve() != self.root:
+            raise ConfigError(
+                f"the gradebook {db} was graded against the course {recorded}, not "
+                f"{self.root}: pass --course {recorded} (or regrade with this course)"
+            )
+
+    def late_rule(self, name: str) -> LateRule:
+        """The late rule of assignment ``name`` as its ``assignment.toml`` sets it now.
+
+        Raises:
+            ConfigError: ``penalty_per_day`` is not a fraction between 0 and 1.
+        """
+        late = self.config(name).late
+        try:
+            return LateRule(late.deadline, late.penalty_per_day)
+        except ValueError as error:
+            path = self.assignments_dir / name / "assignment.toml"
+            raise ConfigError(f"{path} [late]: {error}") from error
 
     @property
     def assignments_dir(self) -> Path:
@@ -69,7 +127,14 @@ class Course:
         return list(dict.fromkeys(names))
 
     def config(self, name: str) -> AssignmentConfig:
-        return _load(self.assignments_dir / name / "assignment.toml")
+        path = self.assignments_dir / name / "assignment.toml"
+        try:
+            stat = path.stat()
+        except OSError:
+            return _load(path, (0, 0))
+        # Keyed by the file's state too: a deadline moved between two runs of one process
+        # (a notebook, a service) must be seen.
+        return _load(path, (stat.st_mtime_ns, stat.st_size))
 
     def suite(self, name: str, kind: str = "hidden") -> Path:
         path = (self.reference_dir / name / "test_hidden.py" if kind == "hidden"
@@ -94,17 +159,34 @@ class Course:
         if kind == "hidden":
             key = self.secret() if secret is None else secret
             digest.update(b"secret\0" + hashlib.sha256(key).digest())
-        paths = [self.suite(name, kind), self.assignments_dir / name / "assignment.toml"]
+        paths = [self.suite(name, kind)]
         solution = self.solution(name)
         if solution is not None and kind == "hidden":
             paths.append(solution)
         for path in paths:
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        digest.update(b"assignment.toml\0" + _graded_config(self.assignments_dir / name))
         return digest.hexdigest()
 
 
+def _graded_config(folder: Path) -> bytes:
+    """``assignment.toml`` as it decides a grade: every table but ``[late]``, canonical.
+
+    The late rule is stored with each result and applied on reading, so moving a deadline
+    must not regrade anyone; comments and key order do not change a grade either.
+    """
+    path = folder / "assignment.toml"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"{path}: {error}") from error
+    data.pop("late", None)
+    return json.dumps(data, sort_keys=True, default=str).encode()
+
+
 @functools.lru_cache(maxsize=64)
-def _load(path: Path) -> AssignmentConfig:
+def _load(path: Path, state: tuple[int, int]) -> AssignmentConfig:
+    """``path`` parsed; ``state`` (mtime, size) only keys the cache."""
     if not path.is_file():
         raise ConfigError(f"{path} is missing")
     return load_config(path)

@@ -2,6 +2,8 @@
 
     GraderError                      anything the grader reports as its own failure
     ├── ConfigError                  a bad assignment.toml, unknown assignment, bad option
+    │   ├── GradebookNotFound        a verb that reads a gradebook was given none that exists
+    │   └── OutputError              an output file or folder cannot be written
     ├── SubmissionError              a submission that cannot be graded as laid out
     │   └── InvalidNotebookError     broken JSON, old nbformat, a renamed script
     ├── StudentCodeError             the student's code did not load or lacks a required name
@@ -27,6 +29,14 @@ class GraderError(Exception):
 
 class ConfigError(GraderError):
     """A configuration value is missing, unknown or of the wrong type."""
+
+
+class GradebookNotFound(ConfigError):
+    """``--db`` names no gradebook (a typo, most likely); nothing was created."""
+
+
+class OutputError(ConfigError):
+    """A report, export or results file cannot be written where the user asked."""
 
 
 class SubmissionError(GraderError):

@@ -58,12 +58,22 @@ class AssignmentResult:
     output: str = ""
     notebook: str | None = None
     artifacts: dict[str, Any] = field(default_factory=dict)
+    raw_score: float | None = None
+    """What the suite gave, before late penalty and override; set by ``grader.effective``
+    (then ``score`` is what the student gets), None on a result straight from grading."""
+    adjustments: list[dict[str, Any]] = field(default_factory=list)
+    """Each adjustment applied to ``raw_score`` (``kind``: ``late`` or ``override``)."""
+    nondeterministic: dict[str, float] | None = None
+    """``{"previous_score", "score"}`` when a regrade of the same files by the same suite
+    gave another score than before."""
 
     def to_dict(self) -> dict[str, Any]:
         data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["tests"] = [t.to_dict() for t in self.tests]
         data["files"] = list(self.files)
         data["artifacts"] = deepcopy(self.artifacts)
+        data["adjustments"] = deepcopy(self.adjustments)
+        data["nondeterministic"] = dict(self.nondeterministic) if self.nondeterministic else None
         return data
 
     @classmethod

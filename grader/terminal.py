@@ -49,9 +49,12 @@ class GradeDisplay:
     def summary(self, run: Any) -> None:
         for warning in run.warnings:
             self.err.print(f"[yellow]warning:[/] {warning}")
+        for note in run.notes:
+            self.err.print(f"note: {note}", highlight=False)
         if not self.enabled:
             return
         names = [a.assignment for a in run.students[0].assignments] if run.students else []
+        self.out.print(f"graded against {run.course}", highlight=False, markup=False)
         table = Table(title=f"{len(run.students)} students, sandbox: {run.sandbox}")
         table.add_column("student")
         for name in names:
@@ -64,10 +67,14 @@ class GradeDisplay:
                 text = f"{_points(result.score)}/{_points(result.max_score)}"
                 if result.status != "graded":
                     text += f" {result.status}"
+                if result.adjustments:
+                    text += " *"
                 cells.append(f"[{style}]{text}[/]" if style else text)
             table.add_row(student.student, *cells,
                           f"{_points(student.score)}/{_points(student.max_score)}")
         self.out.print(table)
+        if any(a.adjustments for s in run.students for a in s.assignments):
+            self.out.print("* adjusted: late penalty or override (see the student's page)")
         self.out.print(
             f"graded {run.graded}, from the gradebook {run.cached}, in {run.seconds:.1f} s"
         )

@@ -4,7 +4,9 @@ One ``<testsuite>`` per student and assignment, named ``student.assignment``, so
 grading in CI sees each student's failing tests next to each other. Status maps to the
 JUnit vocabulary: failed -> ``<failure>``, error and timeout -> ``<error>`` (with the
 type saying which), an assignment not handed in -> one ``<skipped>`` case, and one that
-could not be loaded -> one ``<error>`` case, so an empty suite never looks green.
+could not be loaded -> one ``<error>`` case, so an empty suite never looks green. The
+``score`` property is what the student gets; an adjusted result adds ``raw_score`` and one
+``adjustment.late`` / ``adjustment.override`` property saying why.
 """
 
 from __future__ import annotations
@@ -52,11 +54,15 @@ def _suite(student: str, result: AssignmentResult) -> ET.Element:
     name = xml_text(f"{student}.{result.assignment}")
     suite = ET.Element("testsuite", name=name, time=_seconds(result.duration))
     properties = ET.SubElement(suite, "properties")
-    for key, value in (
+    shown: list[tuple[str, object]] = [
         ("score", result.score),
         ("max_score", result.max_score),
         ("status", result.status),
-    ):
+    ]
+    if result.adjustments:
+        shown.append(("raw_score", result.raw_score))
+        shown += [(f"adjustment.{a.get('kind')}", a.get("note", "")) for a in result.adjustments]
+    for key, value in shown:
         ET.SubElement(properties, "property", name=key, value=xml_text(str(value)))
     cases = [_case(name, test) for test in result.tests]
     if not cases and result.status != "graded":

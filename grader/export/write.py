@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from grader.course import Course
 from grader.errors import ConfigError
 from grader.export.csv_table import to_csv
 from grader.export.gradescope import to_gradescope
 from grader.export.junit import to_junit
-from grader.gradebook import DEFAULT_URL, Deadlines, Gradebook
+from grader.gradebook import DEFAULT_URL, Gradebook
 from grader.gradebook.names import student_filename
+from grader.outputs import write_text, writing
 
 FORMATS = ("csv", "gradescope", "junit")
 
@@ -20,41 +22,45 @@ def main(
     fmt: str,
     db: str = DEFAULT_URL,
     out: Path = Path("exports"),
-    deadlines: Deadlines | None = None,
+    course_dir: Path | None = None,
 ) -> list[Path]:
     """Export the latest grades in the gradebook at ``db`` into the folder ``out``.
 
     Args:
         fmt: ``csv`` (``out/grades.csv``), ``gradescope`` (``out/<student>/results.json``)
             or ``junit`` (``out/junit.xml``).
-        db: gradebook URL (``sqlite:///PATH`` or ``postgresql://...``).
+        db: gradebook URL (``sqlite:///PATH`` or ``postgresql://...``); it must exist.
         out: folder for the files; created if needed.
-        deadlines: assignment -> (deadline, penalty per day) for late penalties; without
-            it none are applied.
+        course_dir: the course (default: as ``Course.find``); the gradebook must have been
+            graded against it.
+
+    Grades are read as every output reads them (:mod:`grader.effective`, late rules as
+    stored with each result), wherever the command runs.
 
     Returns:
         The files written.
 
     Raises:
-        ConfigError: an unknown format.
+        ConfigError: an unknown format, no course, or the gradebook graded another one.
+        GradebookNotFound: there is no gradebook at ``db`` (nothing is written).
         GradebookError: the gradebook cannot be opened or read.
+        OutputError: ``out`` cannot be written.
     """
     if fmt not in FORMATS:
         raise ConfigError(f"unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}")
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    with Gradebook(db) as gradebook:
-        students = gradebook.iter_students(deadlines=deadlines, evidence=fmt == "junit")
+    course = Course.find(course_dir)
+    with Gradebook(db, create=False) as gradebook:
+        course.check_gradebook(gradebook.course(), db)
+        students = gradebook.iter_students(evidence=fmt == "junit")
         if fmt == "csv":
-            return [to_csv(students, out / "grades.csv")]
+            with writing(out, "--out"):
+                return [to_csv(students, out / "grades.csv")]
         if fmt == "junit":
-            path = out / "junit.xml"
-            path.write_text(to_junit(students), encoding="utf-8")
-            return [path]
+            return [write_text(out / "junit.xml", to_junit(students), option="--out")]
         written = []
         for student in students:
             path = out / student_filename(student.student) / "results.json"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(to_gradescope(student), indent=2) + "\n", encoding="utf-8")
-            written.append(path)
+            text = json.dumps(to_gradescope(student), indent=2) + "\n"
+            written.append(write_text(path, text, option="--out"))
         return written

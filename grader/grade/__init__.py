@@ -17,7 +17,10 @@ from typing import Any
 from ..course import Course
 from ..discover import StudentSubmission, discover
 from ..engine.sandbox import Sandbox, choose_sandbox
+from ..manifest import read_times
+from ..outputs import write_text, writing
 from ..results import AssignmentResult, StudentResult, results_json
+from .adjusted import adjusted, penalty_note
 from .executor import EngineSpec, make_tasks, run_dask, run_local
 
 DEFAULT_DB = "sqlite:///gradebook.db"
@@ -32,6 +35,10 @@ class GradeRun:
     cached: int = 0
     seconds: float = 0.0
     sandbox: str = "none"
+    course: str = ""
+    """The course graded against, as the header names it (its name and folder)."""
+    notes: list[str] = field(default_factory=list)
+    """Header lines about the run (why no late penalty applied, say)."""
     warnings: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
 
@@ -78,8 +85,11 @@ def main(
     names = course.check_names(assignments)
     configs = [course.config(n) for n in names]
     students = discover(Path(submissions_dir), configs)
+    times = read_times(Path(submissions_dir))
+    rules = {n: course.late_rule(n) for n in names}
     box: Sandbox = choose_sandbox(sandbox, require=require_sandbox)
-    run = GradeRun(students=[], sandbox=box.name)
+    run = GradeRun(students=[], sandbox=box.name, course=course.describe())
+    run.notes += [note for note in [penalty_note(submissions_dir, times, rules)] if note]
     if box.warning:
         run.warnings.append(box.warning)
 
@@ -97,7 +107,8 @@ def main(
             on_start(len(students))
         run_id = gradebook.start_run(submissions_dir=str(submissions_dir),
                                      options={"jobs": jobs, "assignments": names,
-                                              "sandbox": box.name}) if gradebook else None
+                                              "sandbox": box.name,
+                                              "course": str(course.root)}) if gradebook else None
         fresh: dict[str, StudentResult] = {}
         done = 0
         for student in students:
@@ -105,7 +116,8 @@ def main(
                 # Re-record cache hits: the latest recorded submission is the one that counts.
                 # One transaction per student keeps the coordinator's share of CPU small.
                 gradebook.record_student(student.student, list(kept[student.student].values()),
-                                         submitted_at=_submitted_at(student), run_id=run_id)
+                                         submitted_at=_submitted_at(student, times),
+                                         run_id=run_id, late=rules)
             if not todo[student.student]:
                 done += 1
                 result = _merge(student, names, kept[student.student], None)
@@ -120,18 +132,20 @@ def main(
             submission = by_name[result.student]
             if gradebook is not None:
                 gradebook.record_student(result.student, result.assignments,
-                                         submitted_at=_submitted_at(submission), run_id=run_id)
+                                         submitted_at=_submitted_at(submission, times),
+                                         run_id=run_id, late=rules)
             run.graded += len(result.assignments)
             merged = _merge(submission, names, kept[result.student], result)
             fresh[result.student] = merged
             if progress:
                 progress(merged, done, len(students))
-        run.students = [fresh[s.student] for s in students]
+        run.students = adjusted([fresh[s.student] for s in students], gradebook=gradebook,
+                                run_id=run_id, rules=rules, times=times)
         run.seconds = round(time.monotonic() - started, 3)
         if gradebook is not None and run_id is not None:
             gradebook.finish_run(run_id, seconds=run.seconds, graded=run.graded,
                                  cached=run.cached)
-        run.written += _write_outputs(run, json_path, junit_path, out, gradebook, course, names)
+        run.written += _write_outputs(run, json_path, junit_path, out, gradebook, course)
     finally:
         if gradebook is not None:
             gradebook.close()
@@ -176,42 +190,32 @@ def _merge(student: StudentSubmission, names: list[str], kept: dict[str, Assignm
     )
 
 
-def _submitted_at(submission: StudentSubmission) -> Any:
-    from ..gradebook import submission_time  # noqa: PLC0415
-
-    return submission_time(submission.folder)
+def _submitted_at(submission: StudentSubmission, times: dict[str, Any] | None) -> Any:
+    """The manifest's time for the student; None (no penalty) without one."""
+    return (times or {}).get(submission.student)
 
 
 def _write_outputs(run: GradeRun, json_path: Path | None, junit_path: Path | None,
-                   out: Path | None, gradebook: Any, course: Course,
-                   names: list[str]) -> list[Path]:
+                   out: Path | None, gradebook: Any, course: Course) -> list[Path]:
+    """The run's files, all from the adjusted view; written after the gradebook."""
     written: list[Path] = []
     if json_path is not None:
-        json_path.parent.mkdir(parents=True, exist_ok=True)
-        json_path.write_text(json.dumps(results_json(run.students), indent=2) + "\n")
-        written.append(json_path)
+        text = json.dumps(results_json(run.students), indent=2) + "\n"
+        written.append(write_text(json_path, text, option="--json"))
     if junit_path is not None:
         from ..export import to_junit  # noqa: PLC0415
 
-        junit_path.parent.mkdir(parents=True, exist_ok=True)
-        junit_path.write_text(to_junit(run.students))
-        written.append(junit_path)
+        written.append(write_text(junit_path, to_junit(run.students), option="--junit"))
     if out is not None:
         from ..report import main as redraw  # noqa: PLC0415
         from ..report import render_student, render_summary  # noqa: PLC0415
 
         if gradebook is not None:
-            # One student at a time from the gradebook, late penalties and overrides applied.
-            written += redraw(db=gradebook.url, out=out, deadlines=deadlines(course, names))
+            # One student at a time from the gradebook, read as every other output reads it.
+            written += redraw(db=gradebook.url, out=out, course_dir=course.root)
         else:
-            out.mkdir(parents=True, exist_ok=True)
-            for student in run.students:
-                written.append(render_student(student, out))
-            written.append(render_summary(run.students, out, grading_seconds=run.seconds))
+            with writing(out, "--out"):
+                for student in run.students:
+                    written.append(render_student(student, out))
+                written.append(render_summary(run.students, out, grading_seconds=run.seconds))
     return written
-
-
-def deadlines(course: Course, names: list[str]) -> dict[str, tuple[Any, float]]:
-    """assignment -> (deadline, penalty per day), as the gradebook applies them."""
-    return {n: (course.config(n).late.deadline, course.config(n).late.penalty_per_day)
-            for n in names}

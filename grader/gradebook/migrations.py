@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from grader.errors import GradebookError
+from grader.errors import GradebookError, GradebookNotFound
 from grader.gradebook import schema
 
 TYPES: dict[str, dict[str, str]] = {
@@ -112,6 +112,14 @@ MIGRATIONS: list[tuple[str, ...]] = [
         "CREATE INDEX results_by_submission ON results (submission_id, graded_at)",
         "CREATE INDEX submissions_by_student ON submissions (student_id, assignment_id)",
     ),
+    # 2: each result keeps the late rule it was graded under, so reading a grade needs no
+    # course on disk; and the score an earlier, different grading of the same key gave.
+    (
+        "ALTER TABLE results ADD COLUMN late_deadline {ts}",
+        "ALTER TABLE results ADD COLUMN late_per_day {float} NOT NULL DEFAULT 0",
+        "ALTER TABLE results ADD COLUMN previous_score {float}",
+    ),
+    # 3: where the newest `grade similarity` report is, so the class summary links it.
     (
         """
         CREATE TABLE similarity_reports (
@@ -140,12 +148,19 @@ def current_version(connection: sa.Connection) -> int:
     return int(found or 0)
 
 
-def migrate(engine: sa.Engine, steps: list[tuple[str, ...]] | None = None) -> int:
+def migrate(
+    engine: sa.Engine, steps: list[tuple[str, ...]] | None = None, *, create: bool = True
+) -> int:
     """Bring the database up to the newest version in one transaction; return that version.
 
     The transaction holds a lock (SQLite ``BEGIN IMMEDIATE``, a PostgreSQL advisory lock)
     so two graders opening the same new database do not both create the tables.
     ``steps`` exists for tests that need a schema history; production uses MIGRATIONS.
+    ``create=False`` refuses a database that holds no gradebook yet instead of making one.
+
+    Raises:
+        GradebookNotFound: ``create`` is False and the database holds no gradebook.
+        GradebookError: the gradebook is newer than this grader.
     """
     steps = MIGRATIONS if steps is None else steps
     dialect = engine.dialect.name
@@ -158,8 +173,14 @@ def migrate(engine: sa.Engine, steps: list[tuple[str, ...]] | None = None) -> in
                 connection.execute(
                     sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK}
                 )
-            connection.exec_driver_sql(VERSION_TABLE.format(**types))
+            if create:
+                connection.exec_driver_sql(VERSION_TABLE.format(**types))
             version = current_version(connection)
+            if version == 0 and not create:
+                raise GradebookNotFound(
+                    "this database holds no gradebook yet: check the --db URL, or grade "
+                    "first (grade SUBMISSIONS_DIR --db URL)"
+                )
             if version > len(steps):
                 raise GradebookError(
                     f"the gradebook has schema version {version}, newer than this grader "

@@ -1,4 +1,5 @@
-"""Records the gradebook returns besides the result records of :mod:`grader.results`."""
+"""Records the gradebook returns besides the result records of :mod:`grader.results`
+(overrides are :class:`grader.effective.Override`)."""
 
 from __future__ import annotations
 
@@ -30,15 +31,6 @@ class RunRecord:
         data["started_at"] = self.started_at.isoformat()
         data["finished_at"] = self.finished_at.isoformat() if self.finished_at else None
         return data
-
-
-@dataclass(frozen=True)
-class Override:
-    """An instructor's manual score for one student and assignment, and why."""
-
-    score: float
-    reason: str
-    created_at: datetime
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,9 @@ results = sa.Table(
     sa.Column("notebook", sa.Text),
     sa.Column("artifacts", JSONType, nullable=False),
     sa.Column("duration", sa.Float, nullable=False),
+    sa.Column("late_deadline", UTCDateTime),
+    sa.Column("late_per_day", sa.Float, nullable=False, server_default="0"),
+    sa.Column("previous_score", sa.Float),
     sa.UniqueConstraint("submission_id", "suite_hash"),
 )
 

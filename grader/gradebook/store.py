@@ -17,6 +17,7 @@ those tables are never deleted, so a remembered id stays right).
 from __future__ import annotations
 
 import math
+import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -28,9 +29,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from grader.errors import GradebookError
+from grader.effective import GradeInputs, LateRule, Override, effective
+from grader.errors import GradebookError, GradebookNotFound
 from grader.gradebook import schema
-from grader.gradebook.adjust import apply_late_penalty, apply_override
 from grader.gradebook.connection import (
     DEFAULT_URL,
     create_engine,
@@ -39,14 +40,12 @@ from grader.gradebook.connection import (
     translate_errors,
 )
 from grader.gradebook.migrations import migrate
-from grader.gradebook.records import Override, RunRecord, SimilarityRecord
+from grader.gradebook.records import RunRecord, SimilarityRecord
 from grader.gradebook.values import clean_json, clean_text
 from grader.results import AssignmentResult, StudentResult, TestResult
 
-Deadlines = Mapping[str, tuple[datetime | None, float]]
-"""assignment -> (deadline, penalty per started day as a fraction of the score)."""
-
-_NO_DEADLINE: tuple[datetime | None, float] = (None, 0.0)
+LateRules = Mapping[str, LateRule]
+"""assignment -> the late rule its results are graded under."""
 
 _RESULT_COLUMNS = (
     schema.results.c.id,
@@ -60,6 +59,9 @@ _RESULT_COLUMNS = (
     schema.submissions.c.content_hash,
     schema.submissions.c.files,
     schema.submissions.c.submitted_at,
+    schema.results.c.late_deadline,
+    schema.results.c.late_per_day,
+    schema.results.c.previous_score,
 )
 _EVIDENCE_COLUMNS = (
     schema.results.c.output,
@@ -82,12 +84,26 @@ class Gradebook:
     :meth:`close`. Every failure of the database surfaces as GradebookError.
     """
 
-    def __init__(self, url: str = DEFAULT_URL) -> None:
+    def __init__(self, url: str = DEFAULT_URL, *, create: bool = True) -> None:
+        """Open (with ``create``: make if needed) the gradebook at ``url``.
+
+        Verbs that only read or amend grades pass ``create=False``: a mistyped ``--db``
+        then fails before anything is written, instead of reading an empty new book.
+
+        Raises:
+            GradebookNotFound: ``create`` is False and there is no gradebook at ``url``.
+            GradebookError: the database cannot be reached, migrated or read.
+        """
         self.url = normalize_url(url)
+        if not create:
+            _require_sqlite_file(self.url)
         with translate_errors(self.url, "opening the database"):
             self._engine = create_engine(self.url)
             try:
-                migrate(self._engine)
+                migrate(self._engine, create=create)
+            except GradebookNotFound as error:
+                self._engine.dispose()
+                raise GradebookNotFound(f"gradebook {safe_url(self.url)}: {error}") from error
             except GradebookError as error:
                 self._engine.dispose()
                 raise GradebookError(f"gradebook {safe_url(self.url)}: {error}") from error
@@ -170,15 +186,20 @@ class Gradebook:
         *,
         submitted_at: datetime | None = None,
         run_id: str | None = None,
+        late: LateRule | None = None,
     ) -> None:
         """Store ``result`` for ``student``, replacing the row with the same key.
 
         The key is (student, assignment, submission hash, suite hash). A ``submitted_at``
         of None keeps the time stored before for the same submission. Record a cache hit
         again as well: that makes it the latest result, which matters when a student
-        went back to an earlier submission.
+        went back to an earlier submission, and it stores the ``late`` rule in force now
+        (a deadline moved after grading changes the grade without a regrade).
         """
-        self.record_student(student, [result], submitted_at=submitted_at, run_id=run_id)
+        rules = {result.assignment: late} if late is not None else None
+        self.record_student(
+            student, [result], submitted_at=submitted_at, run_id=run_id, late=rules
+        )
 
     def record_student(
         self,
@@ -187,8 +208,11 @@ class Gradebook:
         *,
         submitted_at: datetime | None = None,
         run_id: str | None = None,
+        late: LateRules | None = None,
     ) -> None:
         """Store each of ``results`` for ``student`` as :meth:`record` would, in one transaction.
+
+        ``late`` gives each assignment's rule (none: no deadline).
 
         All of them are stored or, when one fails, none: the student's rows are as before
         the call. One transaction per student rather than per result saves a commit (and
@@ -208,12 +232,13 @@ class Gradebook:
         with self._writing(action) as (connection, found):
             student_id = self._id(connection, schema.students, student, found)
             for result in results:
+                rule = (late or {}).get(result.assignment)
                 if len(results) == 1:
-                    self._write(connection, student_id, result, found, submitted_at, run_id)
+                    self._write(connection, student_id, result, found, submitted_at, run_id, rule)
                     continue
                 # Name the assignment whose write failed, not only the student.
                 with translate_errors(self.url, f"recording {student}/{result.assignment}"):
-                    self._write(connection, student_id, result, found, submitted_at, run_id)
+                    self._write(connection, student_id, result, found, submitted_at, run_id, rule)
 
     def _write(
         self,
@@ -223,6 +248,7 @@ class Gradebook:
         found: dict[tuple[str, str], int],
         submitted_at: datetime | None,
         run_id: str | None,
+        late: LateRule | None,
     ) -> None:
         """One result's submission, result and test rows, inside the caller's transaction."""
         writes = self._writes
@@ -255,6 +281,8 @@ class Gradebook:
             "notebook": clean_text(result.notebook) if result.notebook is not None else None,
             "artifacts": clean_json(result.artifacts),
             "duration": float(result.duration),
+            "late_deadline": late.deadline if late is not None else None,
+            "late_per_day": float(late.penalty_per_day) if late is not None else 0.0,
         }
         result_id = writes.upsert(
             connection,
@@ -403,23 +431,22 @@ class Gradebook:
             tests = self._tests(connection, [row.id])
         return _result_from_row(row, tests.get(row.id, []), evidence=True)
 
-    def students(self, deadlines: Deadlines | None = None) -> list[StudentResult]:
-        """The latest result per (student, assignment), penalties and overrides applied.
+    def students(self) -> list[StudentResult]:
+        """The latest result per (student, assignment), as the student gets it.
 
-        ``deadlines`` maps an assignment to (deadline, penalty_per_day); assignments not in
-        it get no late penalty. Students come sorted by name, assignments by name.
+        Each result is read through :func:`grader.effective.effective` with the late rule
+        and submission time stored beside it and the student's overrides, so every output
+        of one gradebook shows the same grade wherever it is read. Students come sorted by
+        name, assignments by name.
         """
-        return list(self.iter_students(deadlines=deadlines))
+        return list(self.iter_students())
 
-    def iter_students(
-        self, *, deadlines: Deadlines | None = None, evidence: bool = True
-    ) -> Iterator[StudentResult]:
+    def iter_students(self, *, evidence: bool = True) -> Iterator[StudentResult]:
         """Like :meth:`students`, one student at a time, so memory stays flat for any class.
 
         ``evidence=False`` leaves out output, notebooks and artifacts (exports and summaries
         do not need them); late and override notes are still added.
         """
-        deadlines = deadlines or {}
         with translate_errors(self.url, "listing students"), self._engine.connect() as connection:
             names = connection.execute(
                 sa.select(schema.students.c.id, schema.students.c.name).where(
@@ -432,15 +459,79 @@ class Gradebook:
         for student_id, name in sorted(names, key=lambda row: row.name):
             action = f"reading {name}"
             with translate_errors(self.url, action), self._engine.connect() as connection:
-                student = self._student(connection, student_id, name, deadlines, evidence)
+                student = self._student(connection, student_id, name, evidence)
             yield student
+
+    def student_names(self) -> list[str]:
+        """Every student with a result, sorted: whom an override can name."""
+        st, sub = schema.students, schema.submissions
+        query = sa.select(st.c.name).where(sa.exists().where(sub.c.student_id == st.c.id))
+        with translate_errors(self.url, "listing students"), self._engine.connect() as c:
+            return sorted(row.name for row in c.execute(query))
+
+    def max_score(self, assignment: str) -> float | None:
+        """The most points ``assignment``'s stored results are out of; None if never graded."""
+        res, sub, asg = schema.results, schema.submissions, schema.assignments
+        query = (
+            sa.select(sa.func.max(res.c.max_score))
+            .select_from(
+                res.join(sub, res.c.submission_id == sub.c.id).join(
+                    asg, sub.c.assignment_id == asg.c.id
+                )
+            )
+            .where(asg.c.name == assignment)
+        )
+        with translate_errors(self.url, f"reading {assignment}"), self._engine.connect() as c:
+            found = c.execute(query).scalar()
+        return float(found) if found is not None else None
+
+    def course(self) -> str | None:
+        """The course folder the newest run graded against, as it recorded it; else None."""
+        for run in reversed(self.runs()):
+            course = run.options.get("course") if isinstance(run.options, dict) else None
+            if course:
+                return str(course)
+        return None
+
+    def grade_inputs(self, run_id: str) -> dict[tuple[str, str], GradeInputs]:
+        """(student, assignment) -> what :func:`effective` needs, for each result of a run.
+
+        One query for the whole run, so the grade verb shows the same adjusted grades as
+        the reports read back later, without a read per student on the grading path.
+        """
+        res, sub, st, asg = schema.results, schema.submissions, schema.students, schema.assignments
+        query = (
+            sa.select(
+                st.c.id.label("student_id"),
+                st.c.name.label("student"),
+                asg.c.name.label("assignment"),
+                sub.c.submitted_at,
+                res.c.late_deadline,
+                res.c.late_per_day,
+                res.c.previous_score,
+            )
+            .select_from(
+                res.join(sub, res.c.submission_id == sub.c.id)
+                .join(st, sub.c.student_id == st.c.id)
+                .join(asg, sub.c.assignment_id == asg.c.id)
+            )
+            .where(res.c.run_id == run_id)
+        )
+        with translate_errors(self.url, f"reading run {run_id}"), self._engine.connect() as c:
+            rows = c.execute(query).all()
+            overrides = self._all_overrides(c)
+        return {
+            (row.student, row.assignment): _inputs(
+                row, overrides.get((row.student, row.assignment))
+            )
+            for row in rows
+        }
 
     def _student(
         self,
         connection: sa.Connection,
         student_id: int,
         name: str,
-        deadlines: Deadlines,
         evidence: bool,
     ) -> StudentResult:
         res, sub = schema.results, schema.submissions
@@ -464,11 +555,7 @@ class Gradebook:
         assignments = []
         for row in sorted(rows, key=lambda r: r.assignment):
             result = _result_from_row(row, tests.get(row.id, []), evidence=evidence)
-            deadline, per_day = deadlines.get(row.assignment, _NO_DEADLINE)
-            result = apply_late_penalty(
-                result, submitted_at=row.submitted_at, deadline=deadline, penalty_per_day=per_day
-            )
-            assignments.append(apply_override(result, overrides.get(row.assignment)))
+            assignments.append(effective(result, _inputs(row, overrides.get(row.assignment))))
         return StudentResult(student=name, assignments=assignments)
 
     @staticmethod
@@ -521,6 +608,22 @@ class Gradebook:
                                 assignments=list(row.assignments), pairs=row.pairs,
                                 flagged=row.flagged)
 
+    def _all_overrides(self, connection: sa.Connection) -> dict[tuple[str, str], Override]:
+        ov, st, asg = schema.overrides, schema.students, schema.assignments
+        rows = connection.execute(
+            sa.select(st.c.name.label("student"), asg.c.name.label("assignment"),
+                      ov.c.score, ov.c.reason, ov.c.created_at)
+            .select_from(
+                ov.join(asg, ov.c.assignment_id == asg.c.id).join(st, ov.c.student_id == st.c.id)
+            )
+        ).all()
+        return {
+            (row.student, row.assignment): Override(
+                score=row.score, reason=row.reason, created_at=row.created_at
+            )
+            for row in rows
+        }
+
     def runs(self) -> list[RunRecord]:
         """Every grading batch, oldest first; unfinished ones were killed or still run."""
         runs = schema.runs
@@ -552,6 +655,8 @@ _RESULT_VALUES = (
     "notebook",
     "artifacts",
     "duration",
+    "late_deadline",
+    "late_per_day",
 )
 """The columns of a result row that a new grading of the same key replaces."""
 
@@ -592,9 +697,19 @@ class _Writes:
         )
 
         result = insert(res)
+        # A graded score that changes for the same files and suite is kept as the previous
+        # one: the submission is nondeterministic. Failures (ours or a timeout) never count.
+        changed = sa.and_(
+            res.c.status == "graded",
+            result.excluded.status == "graded",
+            res.c.score != result.excluded.score,
+        )
         self.upsert_result = result.on_conflict_do_update(
             index_elements=["submission_id", "suite_hash"],
-            set_={key: result.excluded[key] for key in _RESULT_VALUES},
+            set_={
+                **{key: result.excluded[key] for key in _RESULT_VALUES},
+                "previous_score": sa.case((changed, res.c.score), else_=res.c.previous_score),
+            },
         )
         self.find_result = sa.select(res.c.id).where(
             res.c.submission_id == sa.bindparam("submission_id"),
@@ -622,6 +737,38 @@ class _Writes:
         if self.returning:
             return int(done.scalar_one())
         return int(connection.execute(find, key).scalar_one())
+
+
+def _require_sqlite_file(url: str) -> None:
+    """Refuse a SQLite URL whose file does not exist, before anything creates it."""
+    from sqlalchemy.engine import make_url  # noqa: PLC0415
+
+    try:
+        parsed = make_url(url)
+    except sa.exc.ArgumentError:
+        return  # create_engine names the bad URL
+    if parsed.get_backend_name() != "sqlite":
+        return
+    database = parsed.database or ""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = os.path.expanduser(database)
+    if not os.path.isfile(path):
+        raise GradebookNotFound(
+            f"gradebook {safe_url(url)}: there is no file {path}; check the --db path "
+            "(grading creates a gradebook: grade SUBMISSIONS_DIR --db URL)"
+        )
+
+
+def _inputs(row: Any, override: Override | None) -> GradeInputs:
+    """The stored rule, time and previous score of a result row, with its override."""
+    rule = LateRule(row.late_deadline, float(row.late_per_day or 0.0))
+    return GradeInputs(
+        submitted_at=row.submitted_at,
+        late=rule if row.late_deadline is not None else None,
+        override=override,
+        previous_score=row.previous_score,
+    )
 
 
 def _result_from_row(row: Any, tests: list[TestResult], *, evidence: bool) -> AssignmentResult:

@@ -1,14 +1,18 @@
 """``grade report``: draw every page again from the gradebook, without regrading.
 
 Students are read and rendered one at a time and only the summary's numbers are kept,
-so memory stays flat however large the class is.
+so memory stays flat however large the class is. Grades are read as every output reads
+them (:mod:`grader.effective`, with the rules stored in the gradebook), so the pages never
+depend on the folder the command runs in.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from grader.gradebook import DEFAULT_URL, Deadlines, Gradebook, RunRecord
+from grader.course import Course
+from grader.gradebook import DEFAULT_URL, Gradebook, RunRecord
+from grader.outputs import writing
 from grader.report.student import render_student
 from grader.report.summary import ClassSummary, write_summary
 
@@ -20,33 +24,36 @@ def grading_seconds(runs: list[RunRecord]) -> float | None:
 
 
 def main(
-    *,
-    db: str = DEFAULT_URL,
-    out: Path = Path("reports"),
-    deadlines: Deadlines | None = None,
+    *, db: str = DEFAULT_URL, out: Path = Path("reports"), course_dir: Path | None = None
 ) -> list[Path]:
     """Render a page per student and the class summary from the gradebook at ``db``.
 
     Args:
-        db: gradebook URL (``sqlite:///PATH`` or ``postgresql://...``).
+        db: gradebook URL (``sqlite:///PATH`` or ``postgresql://...``); it must exist.
         out: folder for ``<student>.html`` pages and ``index.html``; created if needed.
-        deadlines: assignment -> (deadline, penalty per day), for late penalties, as
-            the assignment configs give them; without it no penalty is applied.
+        course_dir: the course (default: as ``Course.find``); the gradebook must have been
+            graded against it.
 
     Returns:
         The pages written, students first and ``index.html`` last.
 
     Raises:
+        ConfigError: no course, or the gradebook graded another one.
+        GradebookNotFound: there is no gradebook at ``db`` (nothing is written).
         GradebookError: the gradebook cannot be opened or read.
+        OutputError: ``out`` cannot be written.
     """
     out = Path(out)
     summary = ClassSummary()
     written: list[Path] = []
-    with Gradebook(db) as gradebook:
-        for student in gradebook.iter_students(deadlines=deadlines):
+    course = Course.find(course_dir)
+    with Gradebook(db, create=False) as gradebook, writing(out, "--out"):
+        course.check_gradebook(gradebook.course(), db)
+        for student in gradebook.iter_students():
             written.append(render_student(student, out))
             summary.add(student)
         seconds = grading_seconds(gradebook.runs())
         similarity = gradebook.latest_similarity()
-    written.append(write_summary(summary, out, grading_seconds=seconds, similarity=similarity))
+        written.append(write_summary(summary, out, grading_seconds=seconds,
+                                     similarity=similarity))
     return written

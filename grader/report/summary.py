@@ -55,6 +55,16 @@ class Problem:
 
 
 @dataclass
+class Nondeterministic:
+    """A regrade of the same files by the same suite that gave another score."""
+
+    student: str
+    assignment: str
+    previous_score: float
+    score: float
+
+
+@dataclass
 class TestRate:
     """How many of the students who ran a test passed it."""
 
@@ -77,6 +87,7 @@ class ClassSummary:
     max_scores: dict[str, float] = field(default_factory=dict)
     tests: dict[tuple[str, str], TestRate] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    nondeterministic: list[Nondeterministic] = field(default_factory=list)
 
     def add(self, student: StudentResult) -> None:
         """Count ``student`` in; nothing of it but numbers, names and statuses is kept."""
@@ -94,6 +105,16 @@ class ClassSummary:
             self.max_scores[result.assignment] = max(
                 self.max_scores.get(result.assignment, 0.0), result.max_score
             )
+            flag = result.nondeterministic
+            if flag:
+                self.nondeterministic.append(
+                    Nondeterministic(
+                        student.student,
+                        result.assignment,
+                        float(flag["previous_score"]),
+                        float(flag["score"]),
+                    )
+                )
             if result.status == "missing":
                 continue  # nothing was handed in: no test ran, no code failed
             for test in result.tests:

@@ -54,6 +54,8 @@ class Check:
 @dataclass
 class ValidateReport:
     checks: list[Check] = field(default_factory=list)
+    course: str = ""
+    """The course validated, as the header names it (its name and folder)."""
 
     @property
     def ok(self) -> bool:
@@ -133,7 +135,7 @@ def main(*, assignments: list[str] | None = None, course_dir: Path | None = None
     """
     course = Course.find(course_dir)
     names = course.check_names(assignments)
-    report = ValidateReport()
+    report = ValidateReport(course=course.describe())
     box = choose_sandbox(sandbox)
     for number, secret in enumerate(validation_secrets(course.secret(), secrets)):
         with Engine(course, names, sandbox=box, options=options, secret=secret) as engine:
@@ -184,8 +186,9 @@ def format_report(report: ValidateReport) -> str:
         rows.append((str(c.secret), c.assignment, c.kind, c.variant,
                      f"{c.score:g}/{c.max_score:g}", "ok" if c.ok else "MISS", c.detail[:90]))
     widths = [max(len(r[i]) for r in rows) for i in range(6)]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r[:6], widths)) + "  " + r[6]
-             for r in rows]
+    lines = [f"validated against {report.course}"] if report.course else []
+    lines += ["  ".join(cell.ljust(w) for cell, w in zip(r[:6], widths)) + "  " + r[6]
+              for r in rows]
     misses = sum(not c.ok for c in report.checks)
     count = len({c.secret for c in report.checks})
     lines.append(f"{len(report.checks)} checks under {count} secret(s), {misses} missed")

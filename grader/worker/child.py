@@ -26,6 +26,7 @@ from typing import Any
 
 from . import wire
 from .builtins import BUILTINS
+from .seeding import seed_generators
 
 WORKER_DIR = str(Path(__file__).resolve().parent)
 MAX_MESSAGE = 4000
@@ -307,6 +308,7 @@ class Child:
         """Run one file; its namespace and what to report about it (without the names)."""
         entry: dict[str, Any] = {"file": filename, "ok": True, "error": None}
         namespace: dict[str, Any] = {}
+        seed_generators(os.path.join(self.workdir, filename))
         try:
             if filename.endswith(".py"):
                 namespace = self._load_script(filename)

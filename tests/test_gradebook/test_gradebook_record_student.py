@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from grader.errors import GradebookError
-from grader.gradebook import Gradebook
+from grader.gradebook import Gradebook, LateRule
 from grader.gradebook.connection import normalize_url
 from grader.results import AssignmentResult
 from grader.results import TestResult as Outcome
@@ -17,6 +17,7 @@ from grader.results import TestResult as Outcome
 from .conftest import MakeResult, count_rows
 
 DEADLINE = datetime(2025, 3, 1, 23, 59, tzinfo=UTC)
+RULES = {"softmax": LateRule(DEADLINE, 0.1)}
 TABLES = ("students", "assignments", "submissions", "results", "test_results")
 
 
@@ -60,10 +61,15 @@ def test_it_stores_what_one_record_per_result_stores(db_url: str, make_result: M
     submitted = DEADLINE + timedelta(hours=30)
     with Gradebook(db_url) as book:
         run_id = book.start_run(submissions_dir="/subs", options={})
-        book.record_student("alice", three(make_result), submitted_at=submitted, run_id=run_id)
+        book.record_student(
+            "alice", three(make_result), submitted_at=submitted, run_id=run_id, late=RULES
+        )
         for result in three(make_result):
-            book.record("bob", result, submitted_at=submitted, run_id=run_id)
-        alice, bob = book.students({"softmax": (DEADLINE, 0.1)})
+            book.record(
+                "bob", result, submitted_at=submitted, run_id=run_id,
+                late=RULES.get(result.assignment),
+            )
+        alice, bob = book.students()
     assert [a.assignment for a in alice.assignments] == ["jet_classifier", "kfold", "softmax"]
     assert alice.assignments == bob.assignments
     assert alice.assignments[2].score == pytest.approx(7.5 * 0.8), "submitted_at was stored"
@@ -97,9 +103,11 @@ def test_it_replaces_rows_by_the_same_rules_as_record(
         book.record_student("alice", [make_result("softmax")], submitted_at=DEADLINE)
         # Same key: replaced, tests too, and no time keeps the stored one.
         book.record_student(
-            "alice", [make_result("softmax", score=1.0, tests=[Outcome("t", 1.0, 10.0, "failed")])]
+            "alice",
+            [make_result("softmax", score=1.0, tests=[Outcome("t", 1.0, 10.0, "failed")])],
+            late={"softmax": LateRule(DEADLINE - timedelta(days=1), 0.5)},
         )
-        [alice] = book.students({"softmax": (DEADLINE - timedelta(days=1), 0.5)})
+        [alice] = book.students()
         assert alice.assignments[0].score == pytest.approx(0.5)
         assert [t.name for t in alice.assignments[0].tests] == ["t"]
         # A new suite adds a result, which is the grade from then on.

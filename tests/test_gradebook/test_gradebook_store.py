@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
-from grader.errors import GradebookError
-from grader.gradebook import Gradebook
+from grader.errors import GradebookError, GradebookNotFound
+from grader.gradebook import Gradebook, LateRule
 from grader.results import TestResult as Outcome
 
 from .conftest import MakeResult, count_rows
@@ -28,7 +31,7 @@ def test_a_recorded_result_reads_back_whole(db_url: str, make_result: MakeResult
         book.record("alice", result)
         [student] = book.students()
     assert student.student == "alice"
-    assert student.assignments == [result]
+    assert student.assignments == [replace(result, raw_score=result.score)]
     assert [t.name for t in student.assignments[0].tests] == [t.name for t in result.tests]
 
 
@@ -114,8 +117,9 @@ def test_an_override_replaces_the_score_and_survives_regrades(
         [assignment] = student.assignments
         assert assignment.score == 9.5
         assert "regrade request #12 accepted" in assignment.message
-        assert assignment.artifacts["override"]["score"] == 9.5
-        assert assignment.artifacts["override"]["score_before"] == 5.0
+        [override] = assignment.adjustments
+        assert override["kind"] == "override" and override["score"] == 9.5
+        assert override["score_before"] == 5.0 and assignment.raw_score == 5.0
         assert student.score == 9.5
         # The cache keeps what grading said.
         assert book.cached("alice", "softmax", "sub-2", "suite-1").score == 5.0  # type: ignore[union-attr]
@@ -142,23 +146,32 @@ def test_an_override_needs_a_finite_score_and_a_reason(db_url: str) -> None:
 
 def test_late_penalties_apply_on_reading(db_url: str, make_result: MakeResult) -> None:
     with Gradebook(db_url) as book:
-        book.record("alice", make_result(score=10.0), submitted_at=DEADLINE + timedelta(hours=30))
-        book.record("bob", make_result(score=10.0), submitted_at=DEADLINE - timedelta(hours=1))
-        book.record("carol", make_result(score=10.0))
-        alice, bob, carol = book.students({"softmax": (DEADLINE, 0.1)})
+        late = LateRule(DEADLINE, 0.1)
+        book.record(
+            "alice", make_result(score=10.0), submitted_at=DEADLINE + timedelta(hours=30), late=late
+        )
+        book.record(
+            "bob", make_result(score=10.0), submitted_at=DEADLINE - timedelta(hours=1), late=late
+        )
+        book.record("carol", make_result(score=10.0), late=late)
+        alice, bob, carol = book.students()
         assert alice.assignments[0].score == pytest.approx(8.0)
+        assert alice.assignments[0].raw_score == 10.0
         assert "submitted 2 days late: -20%" in alice.assignments[0].message
-        assert alice.assignments[0].artifacts["late"]["days"] == 2
+        assert alice.assignments[0].adjustments[0]["days"] == 2
         assert bob.assignments[0].score == 10.0
         assert "late" not in bob.assignments[0].message
         assert carol.assignments[0].score == 10.0, "no submission time, no penalty"
-        # Without deadlines nothing is taken; the stored score never changed.
+        # Recorded again without a rule (the deadline was dropped): nothing is taken.
+        book.record("alice", make_result(score=10.0))
         assert book.students()[0].assignments[0].score == 10.0
+        book.record("alice", make_result(score=10.0), late=late)
         # The override is the last word, after the penalty.
         book.override("alice", "softmax", 9.0, reason="illness")
-        late_alice = book.students({"softmax": (DEADLINE, 0.1)})[0].assignments[0]
+        late_alice = book.students()[0].assignments[0]
         assert late_alice.score == 9.0
-        assert late_alice.artifacts["override"]["score_before"] == pytest.approx(8.0)
+        assert [a["kind"] for a in late_alice.adjustments] == ["late", "override"]
+        assert late_alice.adjustments[1]["score_before"] == pytest.approx(8.0)
 
 
 def test_a_rerecord_without_time_keeps_the_submission_time(
@@ -166,8 +179,8 @@ def test_a_rerecord_without_time_keeps_the_submission_time(
 ) -> None:
     with Gradebook(db_url) as book:
         book.record("alice", make_result(score=10.0), submitted_at=DEADLINE + timedelta(days=1))
-        book.record("alice", make_result(score=10.0))
-        [alice] = book.students({"softmax": (DEADLINE, 0.5)})
+        book.record("alice", make_result(score=10.0), late=LateRule(DEADLINE, 0.5))
+        [alice] = book.students()
     assert alice.assignments[0].score == pytest.approx(5.0)
 
 
@@ -234,5 +247,41 @@ def test_iter_students_without_evidence_drops_only_the_heavy_fields(
         [light] = list(book.iter_students(evidence=False))
     [assignment] = light.assignments
     assert assignment.output == "" and assignment.notebook is None
-    assert set(assignment.artifacts) == {"override"}
+    assert assignment.artifacts == {}
+    assert [a["kind"] for a in assignment.adjustments] == ["override"]
     assert assignment.score == 1.0 and len(assignment.tests) == 3
+
+
+def test_a_reading_verb_never_creates_a_gradebook(db_url: str) -> None:
+    with pytest.raises(GradebookNotFound, match="no"):
+        Gradebook(db_url, create=False)
+    if db_url.startswith("sqlite"):
+        assert not Path(db_url.removeprefix("sqlite:///")).exists()
+    else:
+        engine = sa.create_engine(db_url)
+        try:
+            assert sa.inspect(engine).get_table_names() == [], "nothing was created"
+        finally:
+            engine.dispose()
+    with Gradebook(db_url):
+        pass
+    with Gradebook(db_url, create=False) as book:
+        assert book.students() == []
+
+
+def test_a_regrade_with_another_score_keeps_the_previous_one(
+    db_url: str, make_result: MakeResult
+) -> None:
+    with Gradebook(db_url) as book:
+        book.record("alice", make_result(score=4.0))
+        book.record("alice", make_result(score=4.0))
+        assert book.students()[0].assignments[0].nondeterministic is None
+        book.record("alice", make_result(score=6.0))
+        [result] = book.students()[0].assignments
+        assert result.score == 6.0, "the newer score counts"
+        assert result.nondeterministic == {"previous_score": 4.0, "score": 6.0}
+        # Failures are not scores: an error or timeout never flags, nor is flagged against.
+        book.record("bob", make_result(score=4.0))
+        book.record("bob", make_result(score=0.0, status="error"))
+        book.record("bob", make_result(score=4.0))
+        assert book.students()[1].assignments[0].nondeterministic is None

@@ -1,15 +1,16 @@
-"""Late penalties: started days, floor at zero, and where the submission time comes from."""
+"""Late penalties: started days, floor at zero, and where the submission time comes from
+(the manifest ``submissions.csv``, nothing else)."""
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from grader.errors import SubmissionError
-from grader.gradebook import late_penalty, submission_time
+from grader.gradebook import late_penalty
+from grader.manifest import read_times
 
 DEADLINE = datetime(2025, 3, 1, 23, 59, tzinfo=UTC)
 
@@ -64,33 +65,29 @@ def test_a_percentage_instead_of_a_fraction_is_refused() -> None:
         penalty(timedelta(days=1), per_day=10.0)
 
 
-def test_the_submitted_at_file_wins_over_modification_times(tmp_path: Path) -> None:
-    (tmp_path / "softmax.py").write_text("x = 1\n")
-    (tmp_path / "submitted_at").write_text("2025-03-01T22:00:00+01:00\n")
-    assert submission_time(tmp_path) == datetime(2025, 3, 1, 21, 0, tzinfo=UTC)
+def test_times_come_from_the_manifest_only(tmp_path: Path) -> None:
+    (tmp_path / "ada").mkdir()
+    (tmp_path / "ada" / "submitted_at").write_text("2020-01-01T00:00:00+00:00\n")
+    assert read_times(tmp_path) is None, "a file in the student's folder sets no time"
+    (tmp_path / "submissions.csv").write_text(
+        "student,submitted_at,late,canvas_id\n"
+        "ada,2025-03-01T22:00:00+01:00,false,17\n"
+        "ben,,,18\n"
+    )
+    assert read_times(tmp_path) == {"ada": datetime(2025, 3, 1, 21, 0, tzinfo=UTC), "ben": None}
 
 
-def test_without_the_file_the_newest_handed_in_file_counts(tmp_path: Path) -> None:
-    old, new = tmp_path / "softmax.py", tmp_path / "nested" / "kfold.py"
-    new.parent.mkdir()
-    old.write_text("a")
-    new.write_text("b")
-    os.utime(old, (1_700_000_000, 1_700_000_000))
-    os.utime(new, (1_700_000_500, 1_700_000_500))
-    cache = tmp_path / "__pycache__" / "softmax.pyc"
-    cache.parent.mkdir()
-    cache.write_text("later, written by a tool")
-    hidden = tmp_path / ".DS_Store"
-    hidden.write_text("later too")
-    assert submission_time(tmp_path) == datetime.fromtimestamp(1_700_000_500, tz=UTC)
-
-
-def test_an_empty_folder_uses_its_own_time(tmp_path: Path) -> None:
-    os.utime(tmp_path, (1_600_000_000, 1_600_000_000))
-    assert submission_time(tmp_path) == datetime.fromtimestamp(1_600_000_000, tz=UTC)
-
-
-def test_a_broken_submitted_at_file_names_itself(tmp_path: Path) -> None:
-    (tmp_path / "submitted_at").write_text("last tuesday")
-    with pytest.raises(SubmissionError, match=r"submitted_at.*ISO 8601"):
-        submission_time(tmp_path)
+@pytest.mark.parametrize(
+    ("content", "match"),
+    [
+        ("student,when\nada,2025-03-01T22:00:00+01:00\n", "no column submitted_at"),
+        ("student,submitted_at\nada,last tuesday\n", r"line 2: 'last tuesday' is not an ISO"),
+        ("student,submitted_at\nada,2025-03-01T22:00:00\n", "with a time zone"),
+        ("student,submitted_at\nada,\nada,\n", "line 3: ada is listed twice"),
+    ],
+)
+def test_a_broken_manifest_names_itself(tmp_path: Path, content: str, match: str) -> None:
+    (tmp_path / "submissions.csv").write_text(content)
+    with pytest.raises(SubmissionError, match=match) as caught:
+        read_times(tmp_path)
+    assert "submissions.csv" in str(caught.value)

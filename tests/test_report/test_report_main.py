@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from grader.errors import GradebookError
-from grader.gradebook import Gradebook
+from grader.gradebook import Gradebook, LateRule
 from grader.report import main
 from grader.results import StudentResult
 
@@ -43,9 +43,15 @@ def test_main_writes_every_student_and_the_summary(db: str, tmp_path: Path) -> N
     assert "exp(1000) overflows" in (out / "alice.html").read_text()
 
 
-def test_main_applies_late_penalties_when_given_deadlines(db: str, tmp_path: Path) -> None:
+def test_main_applies_the_late_rule_stored_with_each_result(
+    db: str, tmp_path: Path, alice: StudentResult
+) -> None:
     deadline = datetime(2025, 3, 1, tzinfo=UTC) + timedelta(hours=1)
-    main(db=db, out=tmp_path, deadlines={"jet_classifier": (deadline, 0.25)})
+    with Gradebook(db) as book:
+        book.record_student(
+            "alice", alice.assignments, late={"jet_classifier": LateRule(deadline, 0.25)}
+        )
+    main(db=db, out=tmp_path)
     alice = (tmp_path / "alice.html").read_text()
     assert "submitted 2 days late: -50%" in alice
     assert "jet_classifier: 17.5 / 40" in alice
