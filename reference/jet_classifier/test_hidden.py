@@ -9,6 +9,10 @@ probabilities that come back. One training run serves every test: it is kept in 
 Options (``grader_options``, dict-like): ``jet_data`` ("surrogate", "openml" or a file
 path), ``jet_data_path``, ``jet_cache_dir``, ``jet_n_samples``, ``assignment_toml``. The
 environment variable ``GRADER_JET_N_SAMPLES`` shrinks the data for quick runs.
+
+The surrogate, the subsample of real data and the validation split are drawn from the course
+secret (``reference/course-secret``): the generator ships to students, its seed does not.
+The held-out split is the usual one of that data, fixed for a given secret.
 """
 
 from __future__ import annotations
@@ -23,13 +27,21 @@ import numpy as np
 import pytest
 
 from grader.errors import GradingAborted
-from grader.jets.data import FEATURES, LABELS, encode_labels, load_jets, split_jets
+from grader.jets.data import (
+    FEATURES,
+    LABELS,
+    encode_labels,
+    load_jets,
+    split_jets,
+    surrogate_seed,
+)
 from grader.jets.metrics import accuracy, macro_auc, make_artifacts
 from grader.jets.settings import JetSettings, load_settings
+from grader.seeds import course_secret
 from grader.testing import check
 
 SEED = 1234
-DATA_SEED = 0
+REFERENCE_DIR = Path(__file__).resolve().parents[1]
 MODEL_FILE = "jet_model.keras"
 N_SAMPLES_ENV = "GRADER_JET_N_SAMPLES"
 PREDICT_BATCH = 4096
@@ -91,25 +103,27 @@ def jet_data(grader_options: Any) -> JetData:
     n_samples = int(n_samples) if n_samples else settings.n_samples
     data_path = _option(grader_options, "jet_data_path")
     cache_dir = _option(grader_options, "jet_cache_dir")
-    key = (str(toml), source, n_samples, data_path, cache_dir)
+    seed = surrogate_seed(course_secret(REFERENCE_DIR))
+    key = (str(toml), source, n_samples, data_path, cache_dir, seed)
     if key not in _DATA:
-        _DATA[key] = _load(settings, source, n_samples, data_path, cache_dir)
+        _DATA[key] = _load(settings, source, n_samples, data_path, cache_dir, seed)
     return _DATA[key]
 
 
 def _load(
-    settings: JetSettings, source: str, n_samples: int | None, data_path: Any, cache_dir: Any
+    settings: JetSettings, source: str, n_samples: int | None, data_path: Any, cache_dir: Any,
+    seed: int,
 ) -> JetData:
     from sklearn.model_selection import train_test_split
 
     X, y = load_jets(
-        source, data_path=data_path, cache_dir=cache_dir, seed=DATA_SEED, n_samples=n_samples
+        source, data_path=data_path, cache_dir=cache_dir, seed=seed, n_samples=n_samples
     )
     kind = source if source in ("surrogate", "openml") else "file"
     features = np.ascontiguousarray(X.to_numpy(dtype=np.float32))
     X_rest, X_test, y_rest, y_test = split_jets(features, encode_labels(y))
     X_train, X_val, y_train, y_val = train_test_split(
-        X_rest, y_rest, test_size=settings.validation_fraction, random_state=DATA_SEED
+        X_rest, y_rest, test_size=settings.validation_fraction, random_state=seed % 2**32
     )
     return JetData(
         kind=kind,
