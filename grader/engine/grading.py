@@ -12,7 +12,7 @@ from typing import Any
 
 from ..course import Course
 from ..discover import StudentSubmission, files_hash
-from ..results import AssignmentResult, StudentResult
+from ..results import AssignmentResult, StudentResult, bound_artifacts
 from .host import DEFAULT_PRELOAD, WorkerHost
 from .plugin import Job
 from .remote import AssignmentRun, LoadReport, SharedChild
@@ -145,7 +145,7 @@ class Engine:
             submission_hash=files_hash(files),
             suite_hash=self.suite_hashes[assignment],
             duration=round(time.monotonic() - started, 3),
-            artifacts=dict(job.artifacts),
+            artifacts=bound_artifacts(job.artifacts),
         )
 
 
