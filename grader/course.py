@@ -20,6 +20,19 @@ from .errors import ConfigError
 from .seeds import course_secret
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+NOT_GRADING_ENV = frozenset({
+    "GRADER_COURSE",             # where the course is, not what it grades
+    "GRADER_COURSE_SECRET",      # hashed on its own, never stored
+    "GRADER_MEMORY_BUDGET",      # how memory is enforced, not how much
+    "GRADER_TEST_POSTGRES_URL",  # the project's own tests
+})
+
+
+def grading_environment() -> dict[str, str]:
+    """The ``GRADER_*`` variables a suite may read (``GRADER_JET_N_SAMPLES``): all but the few
+    known not to change a grade, so a new one can only cost a regrade, never a stale grade."""
+    return {k: v for k, v in os.environ.items()
+            if k.startswith("GRADER_") and k not in NOT_GRADING_ENV}
 
 
 def find_course_root(explicit: Path | str | None = None) -> Path:
@@ -85,10 +98,16 @@ class Course:
     def suite_hash(self, name: str, kind: str = "hidden",
                    options: dict[str, Any] | None = None) -> str:
         """Content hash of everything that decides a grade besides the submission:
-        the suite, the config, the reference, the grader's version and its options
-        (the jet data source, say)."""
+        the suite, the config, the reference, the grader's version, its options (the jet
+        data source, say), the ``GRADER_*`` environment and the course secret (the cases
+        and the surrogate are drawn from it; only a hash of it enters)."""
         digest = hashlib.sha256(f"grader {__version__}\n".encode())
         digest.update(json.dumps(options or {}, sort_keys=True, default=str).encode())
+        digest.update(json.dumps(grading_environment(), sort_keys=True).encode())
+        try:
+            digest.update(hashlib.sha256(b"course secret\0" + self.secret()).digest())
+        except ConfigError:
+            digest.update(b"no course secret")
         paths = [self.suite(name, kind), self.assignments_dir / name / "assignment.toml"]
         solution = self.solution(name)
         if solution is not None and kind == "hidden":
