@@ -16,6 +16,7 @@ from typing import Any
 
 from ..course import Course
 from ..discover import StudentSubmission, discover
+from ..engine.files import StudentFiles
 from ..engine.sandbox import Sandbox, choose_sandbox
 from ..results import AssignmentResult, StudentResult, results_json
 from .executor import EngineSpec, make_tasks, run_dask, run_local
@@ -76,8 +77,8 @@ def main(
     started = time.monotonic()
     course = Course.find(course_dir)
     names = course.check_names(assignments)
-    configs = [course.config(n) for n in names]
-    students = discover(Path(submissions_dir), configs)
+    # Every assignment's files are found, graded or not: the graded ones may import them.
+    students = discover(Path(submissions_dir), [course.config(n) for n in course.names()])
     box: Sandbox = choose_sandbox(sandbox, require=require_sandbox)
     run = GradeRun(students=[], sandbox=box.name)
     if box.warning:
@@ -155,8 +156,8 @@ def _split_cached(students: list[StudentSubmission], names: list[str], hashes: d
         for name in names:
             hit = None
             if gradebook is not None and not force:
-                hit = gradebook.cached(student.student, name, student.submission_hash(name),
-                                       hashes[name])
+                hit = gradebook.cached(student.student, name,
+                                       StudentFiles(student).content_hash(name), hashes[name])
             if hit is not None:
                 kept[student.student][name] = hit
             else:
