@@ -153,11 +153,12 @@ def _split_cached(students: list[StudentSubmission], names: list[str], hashes: d
     for student in students:
         kept[student.student] = {}
         todo[student.student] = []
+        store = StudentFiles(student)  # each file read once, whatever it serves
         for name in names:
             hit = None
             if gradebook is not None and not force:
-                hit = gradebook.cached(student.student, name,
-                                       StudentFiles(student).content_hash(name), hashes[name])
+                hit = gradebook.cached(student.student, name, store.content_hash(name),
+                                       hashes[name])
             if hit is not None:
                 kept[student.student][name] = hit
             else:
