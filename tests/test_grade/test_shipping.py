@@ -76,3 +76,18 @@ def test_files_past_the_byte_budget_are_refused_unread(tmp_path: Path) -> None:
     assert f"at most {MAX_SHIPPED_BYTES >> 20} MiB" in hoarder["message"]
     honest = softmax_of(run, "honest")
     assert honest["score"] == honest["max_score"] > 0
+
+
+def test_the_content_hash_is_the_files_hash_of_what_is_shipped(tmp_path: Path) -> None:
+    from grader.course import Course
+    from grader.discover import discover_student, files_hash
+    from grader.engine.files import StudentFiles
+
+    submissions = submit(tmp_path, "ada", {"softmax.py": IMPORTING, "kfold.py": KFOLD + HELPER})
+    course = Course(REPO)
+    student = discover_student(submissions / "ada", [course.config(n) for n in course.names()])
+    store = StudentFiles(student)
+    shipped = store.shipped("softmax")
+    assert set(shipped) == {"softmax.py", "kfold.py"}
+    assert store.content_hash("softmax") == files_hash(shipped)
+    assert store.shipped("cross_entropy") == {}  # nothing submitted for it: nothing shipped
