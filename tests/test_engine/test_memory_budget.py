@@ -140,7 +140,7 @@ def test_a_child_past_its_memory_is_stopped_alone(tmp_path: Path, budget: str, h
         assert f"more than the {LIMIT_MB} MiB" in messages, (budget, messages)
     # The coordinator is this process: still here. The host gave up about the limit, never
     # the 1.5 GB or 3 GB asked for (the watchdog may overshoot by one sampling interval).
-    slack = 300 if budget.startswith("cgroup") else 700
+    slack = 400 if budget.startswith("cgroup") else 700  # the zygote starts inside too
     assert peak.grown_mb < LIMIT_MB + slack, (budget, peak.grown_mb)
 
 
