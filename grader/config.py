@@ -23,8 +23,12 @@ class Limits:
     """Wall seconds for everything one assignment of one student may take."""
     cpu_seconds: int = 120
     """RLIMIT_CPU of the worker child."""
-    memory_mb: int = 2048
-    """RLIMIT_AS of the worker child in MiB; 0 for no limit (TensorFlow needs that)."""
+    memory_mb: int = 1024
+    """Resident memory in MiB of the worker child and everything it starts (a memory cgroup,
+    else a watchdog: ``grader.engine.memory``); 0 for none."""
+    address_space_mb: int = 0
+    """RLIMIT_AS in MiB: a clean MemoryError instead of a kill; 0 for none (TensorFlow
+    reserves far more address space than it uses)."""
     max_processes: int = 64
     """RLIMIT_NPROC of the worker (enforced when the sandbox runs it unprivileged)."""
     max_file_mb: int = 16

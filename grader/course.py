@@ -25,6 +25,19 @@ from .errors import ConfigError
 from .seeds import course_secret
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+NOT_GRADING_ENV = frozenset({
+    "GRADER_COURSE",             # where the course is, not what it grades
+    "GRADER_COURSE_SECRET",      # hashed on its own, never stored
+    "GRADER_MEMORY_BUDGET",      # how memory is enforced, not how much
+    "GRADER_TEST_POSTGRES_URL",  # the project's own tests
+})
+
+
+def grading_environment() -> dict[str, str]:
+    """The ``GRADER_*`` variables a suite may read (``GRADER_JET_N_SAMPLES``): all but the few
+    known not to change a grade, so a new one can only cost a regrade, never a stale grade."""
+    return {k: v for k, v in os.environ.items()
+            if k.startswith("GRADER_") and k not in NOT_GRADING_ENV}
 
 
 def find_course_root(explicit: Path | str | None = None, *, installed: bool = False) -> Path:
@@ -153,9 +166,11 @@ class Course:
         """Content hash of everything that decides a grade besides the submission:
         the suite, the config, the reference, the grader's version, its options
         (the jet data source, say) and, for a hidden suite, the course secret that draws
-        its cases (``secret``, else ``self.secret()``): a new secret regrades everyone."""
+        its cases and the jet surrogate (``secret``, else ``self.secret()``; only a hash of it
+        enters): a new secret regrades everyone; and the ``GRADER_*`` environment."""
         digest = hashlib.sha256(f"grader {__version__}\n".encode())
         digest.update(json.dumps(options or {}, sort_keys=True, default=str).encode())
+        digest.update(json.dumps(grading_environment(), sort_keys=True).encode())
         if kind == "hidden":
             key = self.secret() if secret is None else secret
             digest.update(b"secret\0" + hashlib.sha256(key).digest())

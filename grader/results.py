@@ -8,9 +8,16 @@ extend it, never rename its keys.
 
 from __future__ import annotations
 
+import json
 from copy import deepcopy
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal
+
+MAX_SERIES = 2_000
+"""Items kept of any list in ``artifacts`` (a loss history, an ROC curve, a table's rows)."""
+MAX_TEXT = 10_000
+MAX_ARTIFACT_BYTES = 256 << 10
+"""The JSON size of one assignment's artifacts as stored and drawn."""
 
 TestStatus = Literal["passed", "failed", "error", "timeout"]
 AssignmentStatus = Literal["graded", "missing", "error", "timeout"]
@@ -35,6 +42,43 @@ class TestResult:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TestResult:
         return cls(**data)
+
+
+def bound_artifacts(artifacts: Any) -> dict[str, Any]:
+    """``artifacts`` cut to what a page and a gradebook row can afford.
+
+    What a suite records may come from student code (a loss history of 500,000 points), so
+    every list keeps its first ``MAX_SERIES`` items and every string ``MAX_TEXT``
+    characters, with a ``"truncated"`` note naming what was cut; if the whole still holds
+    more than ``MAX_ARTIFACT_BYTES`` of JSON, only that note is kept.
+    """
+    if not isinstance(artifacts, dict):
+        return {}
+    cut: list[str] = []
+
+    def bound(value: Any, where: str, depth: int) -> Any:
+        if depth > 16:
+            cut.append(where)
+            return None
+        if isinstance(value, dict):
+            return {str(k)[:200]: bound(v, f"{where}.{k}", depth + 1)
+                    for k, v in list(value.items())[:MAX_SERIES]}
+        if isinstance(value, list | tuple):
+            if len(value) > MAX_SERIES:
+                cut.append(f"{where} ({len(value):,} items, {MAX_SERIES:,} kept)")
+            return [bound(v, where, depth + 1) for v in value[:MAX_SERIES]]
+        if isinstance(value, str) and len(value) > MAX_TEXT:
+            cut.append(f"{where} ({len(value):,} characters)")
+            return value[:MAX_TEXT]
+        return value
+
+    bounded = {str(k): bound(v, str(k), 1) for k, v in artifacts.items() if k != "truncated"}
+    if len(json.dumps(bounded, default=str)) > MAX_ARTIFACT_BYTES:
+        bounded = {}
+        cut.append(f"everything (more than {MAX_ARTIFACT_BYTES >> 10} KiB)")
+    if cut:
+        bounded["truncated"] = cut[:20]
+    return bounded
 
 
 @dataclass

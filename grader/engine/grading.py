@@ -10,10 +10,12 @@ import os
 import time
 from typing import Any
 
+from ..config import AssignmentConfig
 from ..course import Course
-from ..discover import StudentSubmission, files_hash
-from ..results import AssignmentResult, StudentResult
+from ..discover import StudentSubmission
+from ..results import AssignmentResult, StudentResult, bound_artifacts
 from ..seeds import PUBLIC_SECRET, submission_key
+from .files import FilesTooLarge, StudentFiles
 from .host import DEFAULT_PRELOAD, WorkerHost
 from .plugin import Job
 from .remote import AssignmentRun, LoadReport, SharedChild
@@ -43,6 +45,10 @@ class Engine:
         self.assignments = assignments
         self.kind = kind
         self.configs = {name: course.config(name) for name in assignments}
+        # Discovery sees every assignment of the course, graded or not: a file of another
+        # assignment is still the student's code, which the graded ones may import.
+        self.discovery_configs: list[AssignmentConfig] = [
+            course.config(name) for name in course.names()]
         # Assignments whose limits are equal can share a student's child (shared_children).
         self.limit_groups = {name: tuple(sorted(config.limits.to_dict().items()))
                              for name, config in self.configs.items()}
@@ -66,10 +72,18 @@ class Engine:
 
     def grade(self, submission: StudentSubmission, only: list[str] | None = None) -> StudentResult:
         names = [a for a in self.assignments if only is None or a in only]
-        files = {name: submission.files_for(name) for name in names}
+        store = StudentFiles(submission)
+        files: dict[str, dict[str, bytes]] = {}
+        refused: dict[str, str] = {}
+        for name in names:
+            try:
+                files[name] = store.shipped(name)
+            except FilesTooLarge as exc:
+                refused[name] = str(exc)
         shared = self.shared_children(files)
         try:
-            results = [self.grade_assignment(submission, name, shared.get(name), files[name])
+            results = [self._refused(submission, name, refused[name], store) if name in refused
+                       else self.grade_assignment(submission, name, shared.get(name), store)
                        for name in names]
         finally:
             for child in {id(c): c for c in shared.values()}.values():
@@ -100,29 +114,41 @@ class Engine:
             shared.update({name: child for name in members})
         return shared
 
+    def _refused(self, submission: StudentSubmission, assignment: str, message: str,
+                 store: StudentFiles) -> AssignmentResult:
+        """An assignment whose files exceed the byte budget: every test fails, nothing runs."""
+        reference = self.course.solution(assignment) if self.kind == "hidden" else None
+        job = self.session.run(Job(assignment, None, reference=reference,
+                                   missing_message=message))
+        return self._result(assignment, submission, store, job, "error", message,
+                            time.monotonic())
+
     def grade_assignment(self, submission: StudentSubmission, assignment: str,
                          shared: SharedChild | None = None,
-                         files: dict[str, bytes] | None = None) -> AssignmentResult:
+                         store: StudentFiles | None = None) -> AssignmentResult:
         """Grade one assignment, in ``shared`` or else in a child of its own."""
         config = self.configs[assignment]
         started = time.monotonic()
-        if files is None:
-            files = submission.files_for(assignment)
+        store = store or StudentFiles(submission)
+        own_files = store.own(assignment)
         reference = self.course.solution(assignment) if self.kind == "hidden" else None
         problem = submission.problems.get(assignment)
-        if not files:
+        if not own_files:
             job = self.session.run(Job(assignment, None, reference=reference,
                                        missing_message=problem or "not submitted"))
-            return self._result(assignment, submission, files, job, "missing", problem or
+            return self._result(assignment, submission, store, job, "missing", problem or
                                 f"nothing submitted for {assignment}: expected "
                                 f"{' or '.join(config.files) or 'a notebook'}", started)
+        files = store.shipped(assignment)
         limits = config.limits.to_dict()
         own = shared is None
         if shared is None:
             shared = SharedChild(self.host, files, limits)
-        run = AssignmentRun(shared, assignment, files, list(config.names), limits)
+        run = AssignmentRun(shared, assignment, {name: files[name] for name in own_files},
+                            list(config.names), limits)
         job = Job(assignment, run, reference=reference,
-                  case_key=submission_key(self.secret, submission.student, files_hash(files)))
+                  case_key=submission_key(self.secret, submission.student,
+                                          store.content_hash(assignment)))
         try:
             self.session.run(job)
         finally:
@@ -133,14 +159,14 @@ class Engine:
         if status == "graded" and ((run.load is None and run.failure is not None)
                                    or (run.load is not None and _nothing_loaded(run.load))):
             status = "error"
-        result = self._result(assignment, submission, files, job, status,  # type: ignore[arg-type]
+        result = self._result(assignment, submission, store, job, status,  # type: ignore[arg-type]
                               _summary(run, config.names), started)
         result.output = run.output()
         if run.load is not None and run.load.notebooks:
             result.notebook = next(iter(run.load.notebooks.values()))
         return result
 
-    def _result(self, assignment: str, submission: StudentSubmission, files: dict[str, bytes],
+    def _result(self, assignment: str, submission: StudentSubmission, store: StudentFiles,
                 job: Job, status: str, message: str, started: float) -> AssignmentResult:
         return AssignmentResult(
             assignment=assignment,
@@ -150,10 +176,10 @@ class Engine:
             tests=job.results,
             message=message,
             files=list(submission.assignments.get(assignment, [])),
-            submission_hash=files_hash(files),
+            submission_hash=store.content_hash(assignment),
             suite_hash=self.suite_hashes[assignment],
             duration=round(time.monotonic() - started, 3),
-            artifacts=dict(job.artifacts),
+            artifacts=bound_artifacts(job.artifacts),
         )
 
 

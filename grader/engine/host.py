@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -20,7 +19,8 @@ from typing import IO, Any
 
 from ..errors import SandboxUnavailable
 from ..worker import wire
-from .sandbox import Sandbox
+from .memory import Group, MemoryBudget, choose_budget, host_pid
+from .sandbox import Sandbox, worker_command
 
 DEFAULT_PRELOAD = ("numpy", "scipy.special", "scipy.stats", "sklearn.model_selection",
                    "sklearn.metrics", "IPython", "matplotlib.pyplot", "nbformat")
@@ -35,6 +35,7 @@ class Child:
     pid: int
     sock: socket.socket
     output: IO[bytes]
+    memory: Group | None = None
 
     def output_size(self) -> int:
         self.output.flush()
@@ -54,8 +55,13 @@ class Child:
 class ExitInfo:
     signal: int | None
     code: int | None
+    memory_mb: int | None = None
+    """Set when the child was stopped for going past its memory budget of that many MiB."""
 
     def describe(self) -> str:
+        if self.memory_mb is not None:
+            return (f"the worker used more than the {self.memory_mb} MiB of memory this "
+                    "assignment allows and was stopped: use smaller arrays or batches")
         if self.signal is not None:
             import signal as signals  # noqa: PLC0415
 
@@ -90,6 +96,7 @@ class WorkerHost:
         self.process: subprocess.Popen[bytes] | None = None
         self.control: socket.socket | None = None
         self.info: dict[str, Any] = {}
+        self.memory: MemoryBudget = choose_budget()
 
     # -- lifetime --------------------------------------------------------------------------
     def alive(self) -> bool:
@@ -97,8 +104,9 @@ class WorkerHost:
 
     def start(self) -> None:
         ours, theirs = socket.socketpair()
-        argv = [sys.executable, "-I", "-m", "grader.worker", "--control-fd", str(theirs.fileno()),
-                "--preload", ",".join(self.preload), *self.sandbox.worker_args(self.slot)]
+        argv = worker_command("--control-fd", str(theirs.fileno()),
+                              "--preload", ",".join(self.preload),
+                              *self.sandbox.worker_args(self.slot))
         command, env = self.sandbox.wrap(argv, self.slot)
         if env:
             os.makedirs(env["HOME"], exist_ok=True)
@@ -173,7 +181,21 @@ class WorkerHost:
             raise SandboxUnavailable(f"the worker's zygote stopped answering: {exc}") from exc
         finally:
             theirs.close()
-        return Child(pid=int(reply["pid"]), sock=ours, output=output)
+        child = Child(pid=int(reply["pid"]), sock=ours, output=output)
+        child.memory = self._budget(child.pid, int(limits.get("memory_mb") or 0))
+        return child
+
+    def _budget(self, pid: int, limit_mb: int) -> Group | None:
+        """Put the new child under its memory budget before any student code runs in it."""
+        assert self.process is not None
+        try:
+            real = host_pid(self.process.pid, pid)
+        except ProcessLookupError:
+            return None  # it died at once; finish() reports how
+        try:
+            return self.memory.attach(real, limit_mb)
+        except OSError:
+            return MemoryBudget().attach(real, limit_mb)  # the cgroup refused: watch instead
 
     def finish(self, child: Child) -> ExitInfo:
         """Kill what is left of ``child`` and report how it ended."""
@@ -190,4 +212,6 @@ class WorkerHost:
         else:
             # The zygote itself is gone (a child killed it): take the sandbox down with it.
             self.close()
+        if child.memory is not None and self.memory.release(child.memory):
+            info.memory_mb = child.memory.limit_mb
         return info

@@ -4,8 +4,10 @@
 it confined. Best available first:
 
 - ``bwrap``: bubblewrap. No network, read-only system, a private ``/tmp``, nothing of the
-  instructor's tree visible (the hidden suites, the reference, other students), a new PID
-  namespace, and an unprivileged uid per pool slot (when the grader runs as root).
+  instructor's tree visible (the hidden suites, the reference, other students), of the
+  ``grader`` package only ``grader/worker`` (the jet data generator, the runner and the
+  gradebook are not importable beside student code), a new PID namespace, and an
+  unprivileged uid per pool slot (when the grader runs as root).
 - ``unshare``: util-linux ``unshare``: no network and a new PID namespace, but the file
   system is the host's; the hidden suites are readable. Used only when bwrap is missing.
 - ``none``: a plain subprocess. Resource limits and timeouts still hold.
@@ -26,10 +28,25 @@ from pathlib import Path
 
 from ..errors import SandboxUnavailable
 
-WORKER_PACKAGE = Path(__file__).resolve().parent.parent
+GRADER_PACKAGE = Path(__file__).resolve().parent.parent
+WORKER_PACKAGE = GRADER_PACKAGE / "worker"
+"""The only part of ``grader`` the sandbox shows: ``grader`` is an empty folder around it."""
+WORKER_BOOT = "import sys; sys.path.insert(0, sys.argv.pop(1)); import grader.worker"
 BASE_UID = 61000
 ETC_FILES = ("ld.so.cache", "localtime", "passwd", "group", "nsswitch.conf", "hosts")
 THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
+
+
+def worker_command(*args: str) -> list[str]:
+    """The command line that starts the zygote from this very checkout of ``grader``.
+
+    ``-I`` ignores ``PYTHONPATH`` and the environment, so the folder holding ``grader`` goes
+    first on ``sys.path`` explicitly: the worker is the one beside this trusted side, never
+    another installed copy, and inside bwrap it finds ``grader`` as a namespace holding only
+    ``worker``.
+    """
+    boot = WORKER_BOOT + ".__main__ as m; m.main()"
+    return [sys.executable, "-I", "-c", boot, str(GRADER_PACKAGE.parent), *args]
 
 
 def worker_environment(home: str) -> dict[str, str]:
@@ -118,6 +135,12 @@ class BwrapSandbox(Sandbox):
         for path in _python_trees():
             args += _parents(path)
             args += ["--ro-bind", str(path), str(path)]
+        # An empty, read-only grader/ with only worker/ in it, also over a copy of the package
+        # that an installed site-packages would otherwise show whole.
+        package = str(GRADER_PACKAGE)
+        args += _parents(GRADER_PACKAGE)
+        args += ["--tmpfs", package, "--ro-bind", str(WORKER_PACKAGE), str(WORKER_PACKAGE),
+                 "--remount-ro", package]
         args += ["--chdir", "/tmp", "--clearenv"]
         for key, value in worker_environment("/tmp").items():
             args += ["--setenv", key, value]
@@ -125,7 +148,7 @@ class BwrapSandbox(Sandbox):
 
     def worker_args(self, slot: int) -> list[str]:
         args = ["--scratch", "/tmp", "--own-pid-namespace"]
-        for path in _python_trees():
+        for path in [*_python_trees(), GRADER_PACKAGE]:
             if path.is_relative_to("/tmp"):
                 args += ["--keep", path.relative_to("/tmp").parts[0]]
         if os.getuid() == 0:
@@ -134,8 +157,8 @@ class BwrapSandbox(Sandbox):
 
 
 def _python_trees() -> list[Path]:
-    """The interpreter, the environment's packages and the worker's own package, once each."""
-    candidates = [Path(sys.base_prefix), Path(sys.prefix), WORKER_PACKAGE]
+    """The interpreter and the environment's packages, once each (``grader`` is bound apart)."""
+    candidates = [Path(sys.base_prefix), Path(sys.prefix)]
     candidates += [Path(p) for p in sys.path if p.endswith("site-packages")]
     trees: list[Path] = []
     for path in sorted({p.resolve() for p in candidates if p.exists()}, key=lambda p: len(p.parts)):
@@ -158,7 +181,8 @@ def _bwrap_works() -> str | None:
     """None when a trivial bwrap sandbox starts here, else the reason it does not."""
     if shutil.which("bwrap") is None:
         return "bwrap is not installed (apt-get install bubblewrap)"
-    argv, _ = BwrapSandbox().wrap([sys.executable, "-c", "pass"], slot=0)
+    boot = [sys.executable, "-I", "-c", WORKER_BOOT, str(GRADER_PACKAGE.parent)]
+    argv, _ = BwrapSandbox().wrap(boot, slot=0)
     try:
         done = subprocess.run(argv, capture_output=True, timeout=30, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:

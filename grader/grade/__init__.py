@@ -16,6 +16,7 @@ from typing import Any
 
 from ..course import Course
 from ..discover import StudentSubmission, discover
+from ..engine.files import StudentFiles
 from ..engine.sandbox import Sandbox, choose_sandbox
 from ..manifest import read_times
 from ..outputs import write_text, writing
@@ -83,8 +84,8 @@ def main(
     started = time.monotonic()
     course = Course.find(course_dir)
     names = course.check_names(assignments)
-    configs = [course.config(n) for n in names]
-    students = discover(Path(submissions_dir), configs)
+    # Every assignment's files are found, graded or not: the graded ones may import them.
+    students = discover(Path(submissions_dir), [course.config(n) for n in course.names()])
     times = read_times(Path(submissions_dir))
     rules = {n: course.late_rule(n) for n in names}
     box: Sandbox = choose_sandbox(sandbox, require=require_sandbox)
@@ -168,10 +169,11 @@ def _split_cached(students: list[StudentSubmission], names: list[str], hashes: d
     for student in students:
         kept[student.student] = {}
         todo[student.student] = []
+        store = StudentFiles(student)  # each file read once, whatever it serves
         for name in names:
             hit = None
             if gradebook is not None and not force:
-                hit = gradebook.cached(student.student, name, student.submission_hash(name),
+                hit = gradebook.cached(student.student, name, store.content_hash(name),
                                        hashes[name])
             if hit is not None:
                 kept[student.student][name] = hit

@@ -76,7 +76,7 @@ def _close_engines() -> None:
 def grade_task(spec: EngineSpec, task: Task) -> dict[str, Any]:
     """Grade one student folder in this process; the unit of work of every executor."""
     engine = _engine(spec)
-    submission = discover_student(Path(task.folder), list(engine.configs.values()))
+    submission = discover_student(Path(task.folder), engine.discovery_configs)
     return engine.grade(submission, only=list(task.assignments)).to_dict()
 
 
@@ -88,7 +88,7 @@ def run_local(spec: EngineSpec, tasks: list[Task], jobs: int,
     if jobs <= 1:
         with spec.build(sandbox) as engine:
             for task in tasks:
-                submission = discover_student(Path(task.folder), list(engine.configs.values()))
+                submission = discover_student(Path(task.folder), engine.discovery_configs)
                 yield engine.grade(submission, only=list(task.assignments))
         return
     context = multiprocessing.get_context("spawn")

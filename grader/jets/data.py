@@ -8,6 +8,13 @@ data with the same schema and physics-shaped class-conditional distributions, tu
 the reference network lands where the published baseline does on the real data. Numbers
 measured on the surrogate say nothing about the real data beyond "the pipeline works".
 
+The generator is public (the student bundle ships it), so the data it grades on must not be:
+the surrogate has no default seed, and the grader draws its seed from the course secret
+(:func:`surrogate_seed`). A student who rebuilds "the" surrogate gets other jets than the
+held-out ones. (The real data is public with its labels: there only the sandbox, which
+shows students neither this package nor the network, stands between a test jet and its
+label.)
+
 This module is on the trusted side and never imports TensorFlow.
 """
 
@@ -19,6 +26,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from ..seeds import derive_seed
 
 FEATURES: tuple[str, ...] = (
     "zlogz",
@@ -56,12 +65,17 @@ class JetDataError(ValueError):
     """The jet data could not be loaded as asked (unknown source, bad file, wrong columns)."""
 
 
+def surrogate_seed(secret: bytes) -> int:
+    """The seed of the graded surrogate and of its subsamples and splits, from the secret."""
+    return derive_seed(secret, "jet-surrogate")
+
+
 def load_jets(
     source: str | os.PathLike[str] = "surrogate",
     *,
     data_path: str | os.PathLike[str] | None = None,
     cache_dir: str | os.PathLike[str] | None = None,
-    seed: int = 0,
+    seed: int | None = None,
     n_samples: int | None = None,
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """Load the jets as ``(X, y)``.
@@ -72,8 +86,9 @@ def load_jets(
             path to such a file directly.
         data_path: the file for ``source="file"``.
         cache_dir: ``data_home`` for ``fetch_openml``; sklearn's default cache when None.
-        seed: seed of the surrogate; also picks the subsample when ``n_samples`` is given
-            for real data.
+        seed: seed of the surrogate (required: there is no default draw to rebuild; the
+            grader's is :func:`surrogate_seed`); also picks the subsample when
+            ``n_samples`` is given for real data (0 when None).
         n_samples: number of rows: a random subset of the real data, or a surrogate of
             that size (its own draw, not the first rows of the 830,000); all when None.
 
@@ -82,12 +97,18 @@ def load_jets(
         ``y``, a numpy array of the string labels ``g q t w z``.
 
     Raises:
-        JetDataError: an unknown source, a missing file, or a table without the schema.
+        JetDataError: an unknown source, a missing file, a table without the schema, or a
+            surrogate without a seed.
     """
     kind, path = _resolve_source(source, data_path)
     if n_samples is not None and n_samples <= 0:
         raise JetDataError(f"n_samples must be positive, got {n_samples}")
     if kind == "surrogate":
+        if seed is None:
+            raise JetDataError(
+                "the surrogate needs a seed: load_jets('surrogate', seed=...); the grader's "
+                "comes from the course secret"
+            )
         return make_surrogate(N_JETS if n_samples is None else n_samples, seed=seed)
     if kind == "openml":
         X, y = _load_openml(cache_dir)
@@ -95,7 +116,8 @@ def load_jets(
         assert path is not None
         X, y = _load_file(path)
     if n_samples is not None and n_samples < len(y):
-        rows = np.sort(np.random.default_rng(seed).choice(len(y), n_samples, replace=False))
+        rng = np.random.default_rng(0 if seed is None else seed)
+        rows = np.sort(rng.choice(len(y), n_samples, replace=False))
         X, y = X.iloc[rows].reset_index(drop=True), y[rows]
     return X, y
 
@@ -208,8 +230,8 @@ def _from_table(frame: pd.DataFrame, where: str) -> tuple[pd.DataFrame, np.ndarr
 W_MASS, Z_MASS, TOP_MASS = 80.4, 91.2, 172.8
 
 
-def make_surrogate(n_samples: int = N_JETS, *, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
-    """Generate ``n_samples`` surrogate jets, deterministic by ``seed``.
+def make_surrogate(n_samples: int = N_JETS, *, seed: int) -> tuple[pd.DataFrame, np.ndarray]:
+    """Generate ``n_samples`` surrogate jets, deterministic by ``seed`` (no default: see above).
 
     A surrogate, not the real data: each jet draws a class (equal fifths), then a few latent
     per-jet quantities, and every feature is a noisy function of those latents, which makes

@@ -16,6 +16,8 @@ import numpy as np
 from grader.jets.data import LABELS
 
 MAX_ROC_POINTS = 200
+MAX_EPOCHS = 1_000
+"""Epochs of a training history kept for the report (the rest of a longer one is dropped)."""
 
 
 def accuracy(y_true: Any, scores: Any) -> float:
@@ -134,8 +136,10 @@ def make_artifacts(
         },
     }
     if history is not None:
+        # A history comes from student code: keep the first MAX_EPOCHS epochs, no more.
         artifacts["history"] = {
-            key: [_finite(v) for v in _as_list(history.get(key))] for key in ("loss", "val_loss")
+            key: [_finite(v) for v in _as_list(history.get(key), MAX_EPOCHS)]
+            for key in ("loss", "val_loss")
         }
     return artifacts
 
@@ -177,10 +181,12 @@ def _finite(value: Any) -> float | None:
     return v if math.isfinite(v) else None
 
 
-def _as_list(values: Any) -> list[Any]:
+def _as_list(values: Any, limit: int) -> list[Any]:
     if values is None:
         return []
     try:
-        return list(np.asarray(values, dtype=float).ravel())
+        if isinstance(values, list | tuple):
+            values = values[:limit]
+        return list(np.asarray(values, dtype=float).ravel()[:limit])
     except (TypeError, ValueError):
         return []

@@ -8,7 +8,7 @@ are the jet classifier's own::
     macro_auc = { full = 0.92, zero = 0.87 }
 
     [budget]
-    train_seconds = 300                    # wall time train() may take for full credit
+    train_seconds = 300                    # wall time from build_model to predict's return
 
     [data]
     n_samples = 0                          # rows to grade on; 0 = all (830,000)

@@ -20,7 +20,7 @@ from grader.report import plots
 from grader.report.notebook import NotebookView, read_notebook
 from grader.report.templating import environment, student_page, write_page
 from grader.report.text import terminal_text
-from grader.results import AssignmentResult, StudentResult
+from grader.results import AssignmentResult, StudentResult, bound_artifacts
 
 
 @dataclass
@@ -98,8 +98,9 @@ def assignment_view(result: AssignmentResult) -> AssignmentView:
         counts=dict(Counter(test.status for test in result.tests)),
         output=terminal_text(result.output),
         notebook=read_notebook(result.notebook) if result.notebook else None,
-        metrics=_metrics(result.artifacts),
-        plots=_plots(result.artifacts),
+        # Bounded again: rows stored before the bound existed are drawn too.
+        metrics=_metrics(bound_artifacts(result.artifacts)),
+        plots=_plots(bound_artifacts(result.artifacts)),
     )
 
 

@@ -42,6 +42,19 @@ def _drop_privileges(uid: int | None, gid: int | None) -> None:
     os.setuid(uid)
 
 
+def _first_to_go() -> None:
+    """Ask the kernel's OOM killer to pick the sandbox (every child inherits this) first.
+
+    Raising one's own score needs no privilege, but must happen while still dumpable: before
+    the uid changes.
+    """
+    try:
+        with open("/proc/self/oom_score_adj", "w") as handle:
+            handle.write("1000")
+    except OSError:
+        pass
+
+
 def _non_dumpable() -> None:
     try:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
@@ -58,8 +71,9 @@ def _set_limits(limits: dict[str, Any]) -> None:
         resource.setrlimit(kind, (soft, hard))
 
     limit(resource.RLIMIT_CPU, limits.get("cpu_seconds"))
-    memory_mb = limits.get("memory_mb") or 0
-    limit(resource.RLIMIT_AS, memory_mb << 20 if memory_mb > 0 else None)
+    # memory_mb (resident memory) is the trusted side's cgroup; this is only address space.
+    address_mb = limits.get("address_space_mb") or 0
+    limit(resource.RLIMIT_AS, address_mb << 20 if address_mb > 0 else None)
     limit(resource.RLIMIT_FSIZE, (limits.get("max_file_mb") or 0) << 20)
     if os.getuid() != 0:
         limit(resource.RLIMIT_NPROC, limits.get("max_processes"))
@@ -190,6 +204,7 @@ def main() -> None:
     parser.add_argument("--keep", action="append", default=[],
                         help="entries of the scratch folder never wiped (bound trees)")
     args = parser.parse_args()
+    _first_to_go()
     _drop_privileges(args.uid, args.gid)
     os.makedirs(args.scratch, exist_ok=True)
     for name in filter(None, args.preload.split(",")):

@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from .saved_model import check_keras_archive
+
 
 def seed_everything(seed: int) -> None:
     """Seed Python, numpy and, when TensorFlow is installed, Keras and TensorFlow.
@@ -42,16 +44,19 @@ def load_keras_model(path: str) -> Any:
     """Load a submitted ``.keras`` file without running any code it carries.
 
     ``safe_mode=True`` refuses Lambda layers that would unpickle Python code;
-    ``compile=False`` because grading only calls ``predict``.
+    ``compile=False`` because grading only calls ``predict``. The archive is judged first
+    (``saved_model.check_keras_archive``), so a config declaring huge layers is refused
+    before Keras allocates them.
     """
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"no saved model at {path}")
+    check_keras_archive(path)
     try:
         import keras
     except ImportError as exc:
         raise ImportError(
             "loading a saved Keras model needs TensorFlow: pip install 'grader[jet]'"
         ) from exc
-    if not os.path.isfile(path):
-        raise FileNotFoundError(f"no saved model at {path}")
     return keras.saving.load_model(path, safe_mode=True, compile=False)
 
 

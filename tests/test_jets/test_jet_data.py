@@ -14,6 +14,7 @@ from grader.jets.data import (
     load_jets,
     make_surrogate,
     split_jets,
+    surrogate_seed,
     write_jets_file,
 )
 
@@ -76,8 +77,16 @@ def test_default_surrogate_is_as_large_as_the_real_data(monkeypatch: pytest.Monk
         return "X", seed
 
     monkeypatch.setattr("grader.jets.data.make_surrogate", fake)
-    load_jets()
+    load_jets(seed=3)
     assert seen["n"] == 830_000
+
+
+def test_the_surrogate_has_no_default_draw_and_the_graders_comes_from_the_secret() -> None:
+    with pytest.raises(JetDataError, match="needs a seed"):
+        load_jets("surrogate", n_samples=10)
+    assert surrogate_seed(b"one secret") == surrogate_seed(b"one secret")
+    assert surrogate_seed(b"one secret") != surrogate_seed(b"another secret")
+    assert surrogate_seed(b"one secret") not in (0, 42)
 
 
 def test_classes_are_roughly_equal_fifths(jets: tuple[pd.DataFrame, np.ndarray]) -> None:
