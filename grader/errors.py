@@ -3,7 +3,8 @@
     GraderError                      anything the grader reports as its own failure
     ├── ConfigError                  a bad assignment.toml, unknown assignment, bad option
     ├── SubmissionError              a submission that cannot be graded as laid out
-    │   └── InvalidNotebookError     broken JSON, old nbformat, a renamed script
+    │   ├── InvalidNotebookError     broken JSON, old nbformat, a renamed script
+    │   └── RefusedFileError         a link, FIFO, device or oversized file discovery does not read
     ├── StudentCodeError             the student's code did not load or lacks a required name
     ├── SandboxUnavailable           --require-sandbox without bwrap
     ├── ProtocolError                the worker sent something that is not our wire format
@@ -35,6 +36,15 @@ class SubmissionError(GraderError):
 
 class InvalidNotebookError(SubmissionError):
     """A ``.ipynb`` file that nbformat cannot read as a version 4 notebook."""
+
+
+class RefusedFileError(SubmissionError):
+    """An entry of a student's folder that discovery does not read, and why."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(f"{name}: {reason}")
+        self.name = name
+        self.reason = reason
 
 
 class StudentCodeError(GraderError):

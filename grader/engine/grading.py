@@ -68,7 +68,7 @@ class Engine:
             for child in {id(c): c for c in shared.values()}.values():
                 child.close()
         return StudentResult(student=submission.student, assignments=results,
-                             ignored=list(submission.ignored))
+                             ignored=list(submission.ignored), refused=dict(submission.refused))
 
     def shared_children(self, files: dict[str, dict[str, bytes]]) -> dict[str, SharedChild]:
         """One child per group of assignments with equal limits, holding all of their files.
@@ -102,13 +102,19 @@ class Engine:
         if files is None:
             files = submission.files_for(assignment)
         reference = self.course.solution(assignment) if self.kind == "hidden" else None
-        problem = submission.problems.get(assignment)
+        # A refused file or folder is the student's to fix: an error with that cause.
+        problem = submission.failure or submission.problems.get(assignment)
+        if submission.failure:
+            files = {}
         if not files:
             job = self.session.run(Job(assignment, None, reference=reference,
                                        missing_message=problem or "not submitted"))
-            return self._result(assignment, submission, files, job, "missing", problem or
-                                f"nothing submitted for {assignment}: expected "
-                                f"{' or '.join(config.files) or 'a notebook'}", started)
+            result = self._result(assignment, submission, files, job,
+                                  "error" if problem else "missing", problem or
+                                  f"nothing submitted for {assignment}: expected "
+                                  f"{' or '.join(config.files) or 'a notebook'}", started)
+            result.cause = "submission" if problem else ""
+            return result
         limits = config.limits.to_dict()
         own = shared is None
         if shared is None:
@@ -162,7 +168,8 @@ def _summary(run: AssignmentRun, names: tuple[str, ...]) -> str:
         return "\n".join(str(run.failure or "").splitlines()[:3])
     code = [f for f in run.files if f.endswith((".py", ".ipynb"))]
     for name in names:
-        providers = [f["file"] for f in load.files if name in f.get("defines", [])]
+        providers = [str(f.get("file", "?")) for f in load.files
+                     if name in f.get("defines", [])]
         if len(providers) > 1:
             lines.append(f"{name} is defined in {' and '.join(providers)}: graded the one in "
                          f"{providers[0]}")
@@ -170,6 +177,6 @@ def _summary(run: AssignmentRun, names: tuple[str, ...]) -> str:
             lines.append(f"{name} is not defined in {', '.join(code)}")
     lines += load.errors()
     for entry in load.files:
-        lines += [f"{entry['file']}: {note}" for note in entry.get("notes", [])]
+        lines += [f"{entry.get('file', '?')}: {note}" for note in entry.get("notes", [])]
     return "\n".join(lines)
 

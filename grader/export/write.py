@@ -10,7 +10,7 @@ from grader.export.csv_table import to_csv
 from grader.export.gradescope import to_gradescope
 from grader.export.junit import to_junit
 from grader.gradebook import DEFAULT_URL, Deadlines, Gradebook
-from grader.gradebook.names import student_filename
+from grader.naming import PageNames
 
 FORMATS = ("csv", "gradescope", "junit")
 
@@ -52,8 +52,9 @@ def main(
             path.write_text(to_junit(students), encoding="utf-8")
             return [path]
         written = []
+        names = PageNames(gradebook.student_names())
         for student in students:
-            path = out / student_filename(student.student) / "results.json"
+            path = out / names.stem(student.student) / "results.json"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(to_gradescope(student), indent=2) + "\n", encoding="utf-8")
             written.append(path)

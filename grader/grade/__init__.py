@@ -103,7 +103,8 @@ def main(
                 # Re-record cache hits: the latest recorded submission is the one that counts.
                 # One transaction per student keeps the coordinator's share of CPU small.
                 gradebook.record_student(student.student, list(kept[student.student].values()),
-                                         submitted_at=_submitted_at(student), run_id=run_id)
+                                         submitted_at=student.submitted_at, run_id=run_id,
+                                         refused=student.refused)
             if not todo[student.student]:
                 done += 1
                 result = _merge(student, names, kept[student.student], None)
@@ -118,7 +119,8 @@ def main(
             submission = by_name[result.student]
             if gradebook is not None:
                 gradebook.record_student(result.student, result.assignments,
-                                         submitted_at=_submitted_at(submission), run_id=run_id)
+                                         submitted_at=submission.submitted_at, run_id=run_id,
+                                         refused=submission.refused)
             run.graded += len(result.assignments)
             merged = _merge(submission, names, kept[result.student], result)
             fresh[result.student] = merged
@@ -154,7 +156,7 @@ def _split_cached(students: list[StudentSubmission], names: list[str], hashes: d
         todo[student.student] = []
         for name in names:
             hit = None
-            if gradebook is not None and not force:
+            if gradebook is not None and not force and not student.failure:
                 hit = gradebook.cached(student.student, name, student.submission_hash(name),
                                        hashes[name])
             if hit is not None:
@@ -171,13 +173,8 @@ def _merge(student: StudentSubmission, names: list[str], kept: dict[str, Assignm
         student=student.student,
         assignments=[graded.get(n) or kept[n] for n in names if n in graded or n in kept],
         ignored=list(student.ignored),
+        refused=dict(student.refused),
     )
-
-
-def _submitted_at(submission: StudentSubmission) -> Any:
-    from ..gradebook import submission_time  # noqa: PLC0415
-
-    return submission_time(submission.folder)
 
 
 def _write_outputs(run: GradeRun, json_path: Path | None, junit_path: Path | None,
@@ -202,10 +199,14 @@ def _write_outputs(run: GradeRun, json_path: Path | None, junit_path: Path | Non
             # One student at a time from the gradebook, late penalties and overrides applied.
             written += redraw(db=gradebook.url, out=out, deadlines=deadlines(course, names))
         else:
+            from ..naming import PageNames  # noqa: PLC0415
+
             out.mkdir(parents=True, exist_ok=True)
+            pages = PageNames(s.student for s in run.students)
             for student in run.students:
-                written.append(render_student(student, out))
-            written.append(render_summary(run.students, out, grading_seconds=run.seconds))
+                written.append(render_student(student, out, names=pages))
+            written.append(render_summary(run.students, out, grading_seconds=run.seconds,
+                                          names=pages))
     return written
 
 

@@ -1,4 +1,4 @@
-"""Late submissions: when a folder was handed in, and what lateness costs.
+"""Late submissions: what lateness costs (when a folder was handed in: grader.handed_in).
 
 The penalty is applied when grades are read, never stored into a result: a deadline
 extended after grading then needs no regrade. Every started day counts (one minute late is
@@ -8,13 +8,12 @@ one day), because that is the rule students can check with a calendar.
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import datetime, timedelta
 
-from grader.errors import SubmissionError
 from grader.gradebook.schema import as_utc
+from grader.handed_in import SUBMITTED_AT_FILE, submission_time
 
-SUBMITTED_AT_FILE = "submitted_at"
+__all__ = ["SUBMITTED_AT_FILE", "days_late", "late_penalty", "submission_time"]
 _DAY = timedelta(days=1)
 
 
@@ -59,39 +58,3 @@ def late_penalty(
     fraction = min(1.0, days * penalty_per_day)
     percent = round(fraction * 100, 2)
     return max(0.0, score * (1.0 - fraction)), f"{late}: -{percent:g}%"
-
-
-def submission_time(folder: Path) -> datetime:
-    """When the student handed ``folder`` in, as an aware UTC datetime.
-
-    A ``submitted_at`` file (ISO 8601, as an LMS export can write it) wins, because copying
-    folders resets modification times; otherwise the newest modification time of the files
-    in the folder (hidden files and ``__pycache__`` ignored), else the folder's own.
-
-    Raises:
-        SubmissionError: the ``submitted_at`` file is not an ISO 8601 timestamp.
-    """
-    stamp = folder / SUBMITTED_AT_FILE
-    if stamp.is_file():
-        text = stamp.read_text(encoding="utf-8", errors="replace").strip()
-        try:
-            return as_utc(datetime.fromisoformat(text))
-        except ValueError as error:
-            raise SubmissionError(
-                f"{stamp}: {text[:60]!r} is not an ISO 8601 time such as 2025-03-01T23:59:00+01:00"
-            ) from error
-    times = [path.stat().st_mtime for path in _handed_in_files(folder)]
-    newest = max(times) if times else folder.stat().st_mtime
-    return datetime.fromtimestamp(newest, tz=UTC)
-
-
-def _handed_in_files(folder: Path) -> list[Path]:
-    """Files the student wrote, without hidden files and caches a tool left behind."""
-    found = []
-    for path in folder.rglob("*"):
-        inside = path.relative_to(folder).parts
-        if any(part.startswith(".") or part == "__pycache__" for part in inside):
-            continue
-        if path.is_file():
-            found.append(path)
-    return found

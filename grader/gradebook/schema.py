@@ -110,6 +110,8 @@ results = sa.Table(
     sa.Column("notebook", sa.Text),
     sa.Column("artifacts", JSONType, nullable=False),
     sa.Column("duration", sa.Float, nullable=False),
+    sa.Column("cause", sa.Text, nullable=False, server_default=""),
+    sa.Column("refused", JSONType),
     sa.UniqueConstraint("submission_id", "suite_hash"),
 )
 

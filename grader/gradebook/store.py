@@ -57,6 +57,9 @@ _RESULT_COLUMNS = (
     schema.results.c.message,
     schema.results.c.suite_hash,
     schema.results.c.duration,
+    schema.results.c.cause,
+    schema.results.c.refused,
+    schema.results.c.graded_at,
     schema.submissions.c.content_hash,
     schema.submissions.c.files,
     schema.submissions.c.submitted_at,
@@ -170,6 +173,7 @@ class Gradebook:
         *,
         submitted_at: datetime | None = None,
         run_id: str | None = None,
+        refused: Mapping[str, str] | None = None,
     ) -> None:
         """Store ``result`` for ``student``, replacing the row with the same key.
 
@@ -178,7 +182,8 @@ class Gradebook:
         again as well: that makes it the latest result, which matters when a student
         went back to an earlier submission.
         """
-        self.record_student(student, [result], submitted_at=submitted_at, run_id=run_id)
+        self.record_student(student, [result], submitted_at=submitted_at, run_id=run_id,
+                            refused=refused)
 
     def record_student(
         self,
@@ -187,9 +192,12 @@ class Gradebook:
         *,
         submitted_at: datetime | None = None,
         run_id: str | None = None,
+        refused: Mapping[str, str] | None = None,
     ) -> None:
         """Store each of ``results`` for ``student`` as :meth:`record` would, in one transaction.
 
+        ``refused`` (entry -> reason) is what discovery did not read in the student's folder
+        this time; the student read back carries the one stored with the newest result.
         All of them are stored or, when one fails, none: the student's rows are as before
         the call. One transaction per student rather than per result saves a commit (and
         on SQLite a log sync) per assignment.
@@ -209,11 +217,13 @@ class Gradebook:
             student_id = self._id(connection, schema.students, student, found)
             for result in results:
                 if len(results) == 1:
-                    self._write(connection, student_id, result, found, submitted_at, run_id)
+                    self._write(connection, student_id, result, found, submitted_at, run_id,
+                                refused)
                     continue
                 # Name the assignment whose write failed, not only the student.
                 with translate_errors(self.url, f"recording {student}/{result.assignment}"):
-                    self._write(connection, student_id, result, found, submitted_at, run_id)
+                    self._write(connection, student_id, result, found, submitted_at, run_id,
+                                refused)
 
     def _write(
         self,
@@ -223,6 +233,7 @@ class Gradebook:
         found: dict[tuple[str, str], int],
         submitted_at: datetime | None,
         run_id: str | None,
+        refused: Mapping[str, str] | None = None,
     ) -> None:
         """One result's submission, result and test rows, inside the caller's transaction."""
         writes = self._writes
@@ -255,6 +266,8 @@ class Gradebook:
             "notebook": clean_text(result.notebook) if result.notebook is not None else None,
             "artifacts": clean_json(result.artifacts),
             "duration": float(result.duration),
+            "cause": clean_text(result.cause),
+            "refused": clean_json(dict(refused)) if refused else None,
         }
         result_id = writes.upsert(
             connection,
@@ -393,6 +406,9 @@ class Gradebook:
                 schema.assignments.c.name == assignment,
                 schema.submissions.c.content_hash == submission_hash,
                 schema.results.c.suite_hash == suite_hash,
+                # An error with a cause (a refused file, a failure of ours) is never a grade
+                # to reuse: the student's fix, or ours, must be graded.
+                schema.results.c.cause == "",
             )
         )
         action = f"looking up {student}/{assignment}"
@@ -402,6 +418,22 @@ class Gradebook:
                 return None
             tests = self._tests(connection, [row.id])
         return _result_from_row(row, tests.get(row.id, []), evidence=True)
+
+    def student_names(self) -> list[str]:
+        """The name of every student with a result, sorted: what reports and exports name
+        files after, all at once, so no two files collide."""
+        with translate_errors(self.url, "listing students"), self._engine.connect() as connection:
+            return sorted(name for (_, name) in self._names(connection))
+
+    def _names(self, connection: sa.Connection) -> list[Any]:
+        return list(connection.execute(
+            sa.select(schema.students.c.id, schema.students.c.name).where(
+                sa.exists().where(
+                    schema.submissions.c.student_id == schema.students.c.id,
+                    schema.results.c.submission_id == schema.submissions.c.id,
+                )
+            )
+        ).all())
 
     def students(self, deadlines: Deadlines | None = None) -> list[StudentResult]:
         """The latest result per (student, assignment), penalties and overrides applied.
@@ -421,14 +453,7 @@ class Gradebook:
         """
         deadlines = deadlines or {}
         with translate_errors(self.url, "listing students"), self._engine.connect() as connection:
-            names = connection.execute(
-                sa.select(schema.students.c.id, schema.students.c.name).where(
-                    sa.exists().where(
-                        schema.submissions.c.student_id == schema.students.c.id,
-                        schema.results.c.submission_id == schema.submissions.c.id,
-                    )
-                )
-            ).all()
+            names = self._names(connection)
         for student_id, name in sorted(names, key=lambda row: row.name):
             action = f"reading {name}"
             with translate_errors(self.url, action), self._engine.connect() as connection:
@@ -462,6 +487,7 @@ class Gradebook:
         tests = self._tests(connection, ids)
         overrides = self._overrides(connection, student_id)
         assignments = []
+        newest = max(rows, key=lambda r: (r.graded_at, r.id), default=None)
         for row in sorted(rows, key=lambda r: r.assignment):
             result = _result_from_row(row, tests.get(row.id, []), evidence=evidence)
             deadline, per_day = deadlines.get(row.assignment, _NO_DEADLINE)
@@ -469,7 +495,9 @@ class Gradebook:
                 result, submitted_at=row.submitted_at, deadline=deadline, penalty_per_day=per_day
             )
             assignments.append(apply_override(result, overrides.get(row.assignment)))
-        return StudentResult(student=name, assignments=assignments)
+        refused = newest.refused if newest is not None and newest.refused else {}
+        return StudentResult(student=name, assignments=assignments,
+                             refused={str(k): str(v) for k, v in dict(refused).items()})
 
     @staticmethod
     def _tests(connection: sa.Connection, result_ids: list[int]) -> dict[int, list[TestResult]]:
@@ -552,6 +580,8 @@ _RESULT_VALUES = (
     "notebook",
     "artifacts",
     "duration",
+    "cause",
+    "refused",
 )
 """The columns of a result row that a new grading of the same key replaces."""
 
@@ -639,4 +669,5 @@ def _result_from_row(row: Any, tests: list[TestResult], *, evidence: bool) -> As
         output=row.output if evidence else "",
         notebook=row.notebook if evidence else None,
         artifacts=dict(row.artifacts or {}) if evidence else {},
+        cause=row.cause or "",
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from grader.gradebook import DEFAULT_URL, Deadlines, Gradebook, RunRecord
+from grader.naming import PageNames
 from grader.report.student import render_student
 from grader.report.summary import ClassSummary, write_summary
 
@@ -43,10 +44,12 @@ def main(
     summary = ClassSummary()
     written: list[Path] = []
     with Gradebook(db) as gradebook:
+        names = PageNames(gradebook.student_names())
         for student in gradebook.iter_students(deadlines=deadlines):
-            written.append(render_student(student, out))
+            written.append(render_student(student, out, names=names))
             summary.add(student)
         seconds = grading_seconds(gradebook.runs())
         similarity = gradebook.latest_similarity()
-    written.append(write_summary(summary, out, grading_seconds=seconds, similarity=similarity))
+    written.append(write_summary(summary, out, grading_seconds=seconds, similarity=similarity,
+                                 names=names))
     return written

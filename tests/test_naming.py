@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from grader.gradebook.names import student_filename
+from grader.naming import student_filename
 
 
 @pytest.mark.parametrize("name", ["alice", "bob.smith", "s1234567", "a_b-c+d@uni"])
