@@ -51,6 +51,8 @@ def student_filename(student: str) -> str:
     if _keeps_name(student):
         return student
     cleaned = _UNSAFE_RUN.sub("_", student).strip("._-")[:60] or "student"
+    if cleaned.split(".")[0].casefold() in RESERVED - {"index"}:
+        cleaned = f"_{cleaned}"  # Windows reserves NUL.anything, not _NUL.anything
     return f"{cleaned}-{_digest(student, 8)}"
 
 
