@@ -77,24 +77,100 @@ def files_hash(files: dict[str, bytes]) -> str:
     return digest.hexdigest()
 
 
-def _defines(source: str, name: str) -> bool:
-    pattern = rf"^(?:def|class)\s+{re.escape(name)}\b|^{re.escape(name)}\s*(?::[^=]*)?="
-    return re.search(pattern, source, flags=re.MULTILINE) is not None
+def defined_names(source: str, names: set[str]) -> set[str]:
+    r"""Which of ``names`` a line of ``source`` starts defining (``def``, ``class``, ``=``).
+
+    One pass for all the names: the search goes on from each find without the names found
+    so far, and stops once each is found. Every part of the pattern
+    stays on its line (``[ \t]``, ``[^=\n]``), so an attempt, which starts only at a line's
+    beginning, ends at that line's end: the search is linear in the text. (``\s`` and
+    ``[^=]`` ran to the end of the text from every line: a notebook of ``softmax:`` lines
+    took quadratic time.)
+    """
+    found: set[str] = set()
+    position = 0
+    while names - found:
+        alternatives = "|".join(re.escape(n) for n in sorted(names - found, key=len,
+                                                               reverse=True))
+        pattern = re.compile(rf"^(?:(?:def|class)[ \t]+({alternatives})\b|({alternatives})"
+                             rf"[ \t]*(?::[^=\n]*)?=)", flags=re.MULTILINE)
+        match = pattern.search(source, position)
+        if match is None:
+            break
+        found.add(match.group(1) or match.group(2))
+        position = match.end()
+    return found
+
+
+MAX_NOTEBOOK_DEPTH = 64
+"""JSON nesting a notebook may have; nbformat needs about 8, output bundles a few more."""
+
+
+class NotNotebookJSON(ValueError):
+    """A ``.ipynb`` whose bytes are not JSON a notebook can be, with the reason."""
+
+
+class NotebookTooDeep(NotNotebookJSON):
+    """JSON nested past MAX_NOTEBOOK_DEPTH: refused here, never parsed again elsewhere."""
+
+
+def load_notebook(data: bytes) -> dict[str, object]:
+    """A notebook's JSON, parsed with its depth bounded (size is bounded by discovery).
+
+    Raises:
+        NotNotebookJSON: not JSON, nested deeper than MAX_NOTEBOOK_DEPTH, not an object.
+    """
+    try:
+        notebook = json.loads(data.decode("utf-8", errors="replace"))
+    except RecursionError as error:
+        raise NotebookTooDeep(f"nested deeper than {MAX_NOTEBOOK_DEPTH} levels") from error
+    except ValueError as error:
+        raise NotNotebookJSON(f"not JSON ({error})") from error
+    if not _shallow(notebook, MAX_NOTEBOOK_DEPTH):
+        raise NotebookTooDeep(f"nested deeper than {MAX_NOTEBOOK_DEPTH} levels")
+    if not isinstance(notebook, dict):
+        raise NotNotebookJSON("not a JSON object")
+    return notebook
+
+
+def _shallow(value: object, limit: int) -> bool:
+    """Whether ``value`` nests at most ``limit`` containers deep (walked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return False
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children
+                         if isinstance(child, dict | list))
+    return True
 
 
 def notebook_source(data: bytes) -> str:
-    """The code cells of a notebook's bytes as one text; '' when it is not notebook JSON."""
+    """The code cells of a notebook's bytes as one text; '' when it is not notebook JSON.
+
+    A cell's ``source`` may be anything the student wrote into the file: only its strings
+    count.
+    """
     try:
-        notebook = json.loads(data.decode("utf-8", errors="replace"))
-    except (ValueError, RecursionError):
+        return _code_of(load_notebook(data))
+    except NotNotebookJSON:
         return ""
-    if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
+
+
+def _code_of(notebook: dict[str, object]) -> str:
+    cells = notebook.get("cells")
+    if not isinstance(cells, list):
         return ""
     parts = []
-    for cell in notebook["cells"]:
+    for cell in cells:
         if isinstance(cell, dict) and cell.get("cell_type") == "code":
             source = cell.get("source", "")
-            parts.append("".join(source) if isinstance(source, list) else str(source))
+            if isinstance(source, list):
+                parts.append("".join(line for line in source if isinstance(line, str)))
+            elif isinstance(source, str):
+                parts.append(source)
     return "\n".join(parts)
 
 
@@ -125,25 +201,37 @@ class _Reader:
         return data
 
 
+def text_name(name: str) -> str:
+    """``name`` as valid text: itself when it is, else its bytes with each one that is not
+    UTF-8 written as ``\\xNN``, so pages, the gradebook and the terminal can show it."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", errors="backslashreplace")
+    return name
+
+
 def discover_student(folder: Path, configs: list[AssignmentConfig], *,
-                     dir_fd: int | None = None) -> StudentSubmission:
+                     dir_fd: int | None = None, student: str | None = None) -> StudentSubmission:
     """The record of one student folder; never raises for what the folder holds.
 
     ``folder`` is opened without following a link (relative to ``dir_fd`` when given, as
     :func:`discover` does); a folder that cannot be read at all comes back with ``failure``.
+    ``student`` is the name to give the student (the folder's name as text by default).
     """
-    submission = StudentSubmission(student=folder.name, folder=folder)
+    submission = StudentSubmission(student=student or text_name(folder.name), folder=folder)
+    shown = submission.student
     name = folder.name if dir_fd is not None else str(folder)
     try:
         with open_folder(name, dir_fd=dir_fd) as fd:
             _read_folder(fd, submission, configs)
     except RefusedFileError as error:
-        submission.failure = (f"the student folder {folder.name} was not read: it is "
+        submission.failure = (f"the student folder {shown} was not read: it is "
                               f"{error.reason}; hand in a folder of regular files")
     except SubmissionError as error:
         submission.failure = str(error)
     except (OSError, ValueError, RecursionError, MemoryError) as error:
-        submission.failure = f"the student folder {folder.name} could not be read: {error}"
+        submission.failure = f"the student folder {shown} could not be read: {error}"
     if submission.failure:
         submission.assignments.clear()
         submission.contents.clear()
@@ -152,7 +240,14 @@ def discover_student(folder: Path, configs: list[AssignmentConfig], *,
 
 def _read_folder(fd: int, submission: StudentSubmission,
                  configs: list[AssignmentConfig]) -> None:
-    listing = [(n, st) for n, st in entries(fd) if not n.startswith(".")]
+    listing = []
+    for name, st in entries(fd):
+        if name.startswith("."):
+            continue
+        if text_name(name) != name:
+            submission.refused[text_name(name)] = "a name that is not valid UTF-8: rename it"
+            continue
+        listing.append((name, st))
     by_file = {name: c.name for c in configs for name in c.files}
     reader = _Reader(fd, submission)
     used: set[str] = set()
@@ -172,9 +267,17 @@ def _read_folder(fd: int, submission: StudentSubmission,
         data = reader.read(name)
         if data is None:
             continue
-        source = notebook_source(data)
+        try:
+            source = _code_of(load_notebook(data))
+        except NotebookTooDeep as error:
+            submission.refused[name] = f"not a notebook: its JSON is {error}"
+            del submission.contents[name]
+            continue
+        except NotNotebookJSON:
+            source = ""
+        defined = defined_names(source, {n for c in configs for n in c.names})
         for config in configs:
-            if source and any(_defines(source, n) for n in config.names):
+            if defined.intersection(config.names):
                 submission.assignments.setdefault(config.name, []).append(name)
         if not source:
             # Unreadable notebooks are sent to every assignment so the worker reports why.
@@ -218,10 +321,17 @@ def discover(submissions_dir: Path, configs: list[AssignmentConfig]) -> list[Stu
     students = []
     fd = os.open(submissions_dir, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
-        for name, st in entries(fd):
+        listing = entries(fd)
+        taken = {name for name, _ in listing}
+        for name, st in listing:
             if name.startswith(".") or not (stat.S_ISDIR(st.st_mode) or _links_to_folder(fd, name)):
                 continue
-            students.append(discover_student(submissions_dir / name, configs, dir_fd=fd))
+            student = text_name(name)
+            if student != name and student in taken:
+                # A folder literally named like this one's escaped form keeps its name.
+                student = f"{student}-{hashlib.sha256(os.fsencode(name)).hexdigest()[:8]}"
+            students.append(discover_student(submissions_dir / name, configs, dir_fd=fd,
+                                             student=student))
     finally:
         os.close(fd)
     if not students:

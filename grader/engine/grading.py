@@ -168,8 +168,7 @@ def _summary(run: AssignmentRun, names: tuple[str, ...]) -> str:
         return "\n".join(str(run.failure or "").splitlines()[:3])
     code = [f for f in run.files if f.endswith((".py", ".ipynb"))]
     for name in names:
-        providers = [str(f.get("file", "?")) for f in load.files
-                     if name in f.get("defines", [])]
+        providers = [f["file"] for f in load.files if name in f.get("defines", [])]
         if len(providers) > 1:
             lines.append(f"{name} is defined in {' and '.join(providers)}: graded the one in "
                          f"{providers[0]}")
@@ -177,6 +176,6 @@ def _summary(run: AssignmentRun, names: tuple[str, ...]) -> str:
             lines.append(f"{name} is not defined in {', '.join(code)}")
     lines += load.errors()
     for entry in load.files:
-        lines += [f"{entry.get('file', '?')}: {note}" for note in entry.get("notes", [])]
+        lines += [f"{entry['file']}: {note}" for note in entry.get("notes", [])]
     return "\n".join(lines)
 
