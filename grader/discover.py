@@ -18,17 +18,16 @@ be graded at all (itself a link, an unreadable ``submitted_at``) becomes a recor
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import re
 import stat
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from .config import AssignmentConfig
-from .errors import RefusedFileError, SubmissionError
+from .errors import InvalidNotebookError, NotebookTooDeepError, RefusedFileError, SubmissionError
 from .handed_in import SUBMITTED_AT_FILE, time_of
+from .notebook_json import code_of, defined_names, load_notebook
 from .safe_read import entries, open_folder, read_file, refusal
 
 METADATA_FILES = {SUBMITTED_AT_FILE}
@@ -75,103 +74,6 @@ def files_hash(files: dict[str, bytes]) -> str:
     for name, data in sorted(files.items()):
         digest.update(os.fsencode(name) + b"\0" + hashlib.sha256(data).digest())
     return digest.hexdigest()
-
-
-def defined_names(source: str, names: set[str]) -> set[str]:
-    r"""Which of ``names`` a line of ``source`` starts defining (``def``, ``class``, ``=``).
-
-    One pass for all the names: the search goes on from each find without the names found
-    so far, and stops once each is found. Every part of the pattern
-    stays on its line (``[ \t]``, ``[^=\n]``), so an attempt, which starts only at a line's
-    beginning, ends at that line's end: the search is linear in the text. (``\s`` and
-    ``[^=]`` ran to the end of the text from every line: a notebook of ``softmax:`` lines
-    took quadratic time.)
-    """
-    found: set[str] = set()
-    position = 0
-    while names - found:
-        alternatives = "|".join(re.escape(n) for n in sorted(names - found, key=len,
-                                                               reverse=True))
-        pattern = re.compile(rf"^(?:(?:def|class)[ \t]+({alternatives})\b|({alternatives})"
-                             rf"[ \t]*(?::[^=\n]*)?=)", flags=re.MULTILINE)
-        match = pattern.search(source, position)
-        if match is None:
-            break
-        found.add(match.group(1) or match.group(2))
-        position = match.end()
-    return found
-
-
-MAX_NOTEBOOK_DEPTH = 64
-"""JSON nesting a notebook may have; nbformat needs about 8, output bundles a few more."""
-
-
-class NotNotebookJSON(ValueError):
-    """A ``.ipynb`` whose bytes are not JSON a notebook can be, with the reason."""
-
-
-class NotebookTooDeep(NotNotebookJSON):
-    """JSON nested past MAX_NOTEBOOK_DEPTH: refused here, never parsed again elsewhere."""
-
-
-def load_notebook(data: bytes) -> dict[str, object]:
-    """A notebook's JSON, parsed with its depth bounded (size is bounded by discovery).
-
-    Raises:
-        NotNotebookJSON: not JSON, nested deeper than MAX_NOTEBOOK_DEPTH, not an object.
-    """
-    try:
-        notebook = json.loads(data.decode("utf-8", errors="replace"))
-    except RecursionError as error:
-        raise NotebookTooDeep(f"nested deeper than {MAX_NOTEBOOK_DEPTH} levels") from error
-    except ValueError as error:
-        raise NotNotebookJSON(f"not JSON ({error})") from error
-    if not _shallow(notebook, MAX_NOTEBOOK_DEPTH):
-        raise NotebookTooDeep(f"nested deeper than {MAX_NOTEBOOK_DEPTH} levels")
-    if not isinstance(notebook, dict):
-        raise NotNotebookJSON("not a JSON object")
-    return notebook
-
-
-def _shallow(value: object, limit: int) -> bool:
-    """Whether ``value`` nests at most ``limit`` containers deep (walked without recursion)."""
-    stack = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict | list):
-            if depth > limit:
-                return False
-            children = item.values() if isinstance(item, dict) else item
-            stack.extend((child, depth + 1) for child in children
-                         if isinstance(child, dict | list))
-    return True
-
-
-def notebook_source(data: bytes) -> str:
-    """The code cells of a notebook's bytes as one text; '' when it is not notebook JSON.
-
-    A cell's ``source`` may be anything the student wrote into the file: only its strings
-    count.
-    """
-    try:
-        return _code_of(load_notebook(data))
-    except NotNotebookJSON:
-        return ""
-
-
-def _code_of(notebook: dict[str, object]) -> str:
-    cells = notebook.get("cells")
-    if not isinstance(cells, list):
-        return ""
-    parts = []
-    for cell in cells:
-        if isinstance(cell, dict) and cell.get("cell_type") == "code":
-            source = cell.get("source", "")
-            if isinstance(source, list):
-                parts.append("".join(line for line in source if isinstance(line, str)))
-            elif isinstance(source, str):
-                parts.append(source)
-    return "\n".join(parts)
 
 
 class _Reader:
@@ -268,12 +170,12 @@ def _read_folder(fd: int, submission: StudentSubmission,
         if data is None:
             continue
         try:
-            source = _code_of(load_notebook(data))
-        except NotebookTooDeep as error:
+            source = code_of(load_notebook(data))
+        except NotebookTooDeepError as error:
             submission.refused[name] = f"not a notebook: its JSON is {error}"
             del submission.contents[name]
             continue
-        except NotNotebookJSON:
+        except InvalidNotebookError:
             source = ""
         defined = defined_names(source, {n for c in configs for n in c.names})
         for config in configs:

@@ -4,6 +4,7 @@
     ├── ConfigError                  a bad assignment.toml, unknown assignment, bad option
     ├── SubmissionError              a submission that cannot be graded as laid out
     │   ├── InvalidNotebookError     broken JSON, old nbformat, a renamed script
+    │   │   └── NotebookTooDeepError JSON nested past what a notebook needs (refused unparsed)
     │   └── RefusedFileError         a link, FIFO, device or oversized file discovery does not read
     ├── StudentCodeError             the student's code did not load or lacks a required name
     ├── SandboxUnavailable           --require-sandbox without bwrap
@@ -36,6 +37,10 @@ class SubmissionError(GraderError):
 
 class InvalidNotebookError(SubmissionError):
     """A ``.ipynb`` file that nbformat cannot read as a version 4 notebook."""
+
+
+class NotebookTooDeepError(InvalidNotebookError):
+    """Notebook JSON nested deeper than any notebook needs: refused before it is parsed on."""
 
 
 class RefusedFileError(SubmissionError):

@@ -19,8 +19,9 @@ import pytest
 
 from grader import grade
 from grader.course import Course
-from grader.discover import defined_names, discover_student
+from grader.discover import discover_student
 from grader.engine.grading import Engine
+from grader.notebook_json import defined_names
 
 REPO = Path(__file__).resolve().parents[2]
 HONEST = REPO / "tests" / "alternatives" / "softmax" / "log_sum_exp.py"
