@@ -5,7 +5,9 @@
     │   ├── GradebookNotFound        a verb that reads a gradebook was given none that exists
     │   └── OutputError              an output file or folder cannot be written
     ├── SubmissionError              a submission that cannot be graded as laid out
-    │   └── InvalidNotebookError     broken JSON, old nbformat, a renamed script
+    │   ├── InvalidNotebookError     broken JSON, old nbformat, a renamed script
+    │   │   └── NotebookTooDeepError JSON nested past what a notebook needs (refused unparsed)
+    │   └── RefusedFileError         a link, FIFO, device or oversized file discovery does not read
     ├── StudentCodeError             the student's code did not load or lacks a required name
     ├── SandboxUnavailable           --require-sandbox without bwrap
     ├── ProtocolError                the worker sent something that is not our wire format
@@ -45,6 +47,19 @@ class SubmissionError(GraderError):
 
 class InvalidNotebookError(SubmissionError):
     """A ``.ipynb`` file that nbformat cannot read as a version 4 notebook."""
+
+
+class NotebookTooDeepError(InvalidNotebookError):
+    """Notebook JSON nested deeper than any notebook needs: refused before it is parsed on."""
+
+
+class RefusedFileError(SubmissionError):
+    """An entry of a student's folder that discovery does not read, and why."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(f"{name}: {reason}")
+        self.name = name
+        self.reason = reason
 
 
 class StudentCodeError(GraderError):

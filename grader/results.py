@@ -86,7 +86,10 @@ class AssignmentResult:
     """One student's grade for one assignment, with the evidence behind it.
 
     ``submission_hash`` and ``suite_hash`` key the gradebook: the same submission graded
-    by the same suite is never graded twice unless forced.
+    by the same suite is never graded twice unless forced. ``cause`` says whose an
+    ``error`` is: ``"submission"`` (the student must fix the files: a refused link, bad
+    metadata), ``"grader"`` (ours: a regrade may pass), empty otherwise. Results with a
+    cause are never reused from the gradebook.
     """
 
     assignment: str
@@ -110,6 +113,7 @@ class AssignmentResult:
     nondeterministic: dict[str, float] | None = None
     """``{"previous_score", "score"}`` when a regrade of the same files by the same suite
     gave another score than before."""
+    cause: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         data = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -129,11 +133,16 @@ class AssignmentResult:
 
 @dataclass
 class StudentResult:
-    """Every assignment graded for one student folder."""
+    """Every assignment graded for one student folder.
+
+    ``refused`` names each entry of the folder that discovery did not read, with the reason
+    (a link, a FIFO, a file too large); ``ignored`` the readable ones that serve nothing.
+    """
 
     student: str
     assignments: list[AssignmentResult] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    refused: dict[str, str] = field(default_factory=dict)
 
     @property
     def score(self) -> float:
@@ -150,6 +159,7 @@ class StudentResult:
             "max_score": self.max_score,
             "assignments": [a.to_dict() for a in self.assignments],
             "ignored": list(self.ignored),
+            "refused": dict(self.refused),
         }
 
     @classmethod
@@ -158,6 +168,7 @@ class StudentResult:
             student=data["student"],
             assignments=[AssignmentResult.from_dict(a) for a in data.get("assignments", [])],
             ignored=list(data.get("ignored", [])),
+            refused=dict(data.get("refused", {})),
         )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -15,6 +16,24 @@ STATUS_STYLE = {"graded": "", "missing": "dim", "error": "red", "timeout": "yell
 
 def _points(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def submission_problems(students: list[StudentResult]) -> list[str]:
+    """One line per refused entry and per other error the student must fix, for the summary."""
+    lines = []
+    for student in students:
+        lines += [f"{student.student}: refused {name}: {reason}"
+                  for name, reason in student.refused.items()]
+        said: set[str] = set()
+        for result in student.assignments:
+            first = result.message.splitlines()[0] if result.message else ""
+            # A refused file's consequence is said by its line above; a folder's failure once.
+            if (result.cause != "submission" or first in said
+                    or any(first.startswith(f"{name} ") for name in student.refused)):
+                continue
+            said.add(first)
+            lines.append(f"{student.student}: {result.assignment}: {first}")
+    return lines
 
 
 class GradeDisplay:
@@ -70,11 +89,13 @@ class GradeDisplay:
                 if result.adjustments:
                     text += " *"
                 cells.append(f"[{style}]{text}[/]" if style else text)
-            table.add_row(student.student, *cells,
+            table.add_row(escape(student.student), *cells,
                           f"{_points(student.score)}/{_points(student.max_score)}")
         self.out.print(table)
         if any(a.adjustments for s in run.students for a in s.assignments):
             self.out.print("* adjusted: late penalty or override (see the student's page)")
+        for line in submission_problems(run.students):
+            self.out.print(line, markup=False, highlight=False)
         self.out.print(
             f"graded {run.graded}, from the gradebook {run.cached}, in {run.seconds:.1f} s"
         )

@@ -63,7 +63,8 @@ def candidates(config: AssignmentConfig, path: Path | None) -> Candidates:
             )
         return Candidates([path])
     folder = path if path is not None else Path.cwd()
-    found = discover_student(folder, [config]).assignments.get(config.name, [])
+    submission = discover_student(folder, [config])
+    found = submission.assignments.get(config.name, [])
     scripts = [folder / name for name in found if not name.endswith(".ipynb")]
     notebooks = [folder / name for name in found if name.endswith(".ipynb")]
     if scripts:
@@ -77,9 +78,13 @@ def candidates(config: AssignmentConfig, path: Path | None) -> Candidates:
             f"({', '.join(p.name for p in notebooks)}): name the one to check, "
             f"grade check {config.name} PATH"
         )
+    # The grader refuses what discovery refuses here (links, FIFOs...): say so now.
+    refused = "".join(f"; {name} is not read: it is {reason}"
+                      for name, reason in submission.refused.items())
     raise SubmissionError(
         f"nothing to check in {folder}: no {wanted} and no notebook defining "
-        f"{', '.join(config.names) or config.name}; give the file: grade check {config.name} PATH"
+        f"{', '.join(config.names) or config.name}{refused}; give the file: "
+        f"grade check {config.name} PATH"
     )
 
 

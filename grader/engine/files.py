@@ -4,9 +4,10 @@ An assignment's own files are the ones it loads (runs); beside them its child ho
 other script and notebook of the student, so ``softmax.py`` importing from ``kfold.py``
 works the same whether ``-a`` selected kfold or not, and the content hash that keys the
 cache covers them all: the cached grade never depends on the selection. Each file is read
-at most once per student, however many assignments it serves, and a student whose files for
-one assignment exceed ``MAX_SHIPPED_BYTES`` gets that assignment refused with a message,
-judged from the sizes alone, before anything is read.
+once per student, at discovery (``StudentSubmission.contents``: the bytes that were read
+safely and hashed are the bytes shipped, never the folder read again), and a student whose
+files for one assignment exceed ``MAX_SHIPPED_BYTES`` gets that assignment refused with a
+message.
 """
 
 from __future__ import annotations
@@ -24,12 +25,11 @@ class FilesTooLarge(ValueError):
 
 
 class StudentFiles:
-    """One student's files, read lazily and once, shipped per assignment."""
+    """One student's files (read once, at discovery), shipped per assignment."""
 
     def __init__(self, submission: StudentSubmission, budget: int = MAX_SHIPPED_BYTES) -> None:
         self.submission = submission
         self.budget = budget
-        self._bytes: dict[str, bytes] = {}
         self._digests: dict[str, bytes] = {}
 
     def own(self, assignment: str) -> list[str]:
@@ -46,13 +46,14 @@ class StudentFiles:
         return [*own, *sorted(code - set(own))]
 
     def sizes(self, names: list[str]) -> dict[str, int]:
-        return {name: (self.submission.folder / name).stat().st_size for name in names}
+        contents = self.submission.contents
+        return {name: len(contents.get(name, b"")) for name in names}
 
     def shipped(self, assignment: str) -> dict[str, bytes]:
         """Name -> bytes of what ``assignment``'s child holds.
 
         Raises:
-            FilesTooLarge: more than the budget, by the files' sizes on disk.
+            FilesTooLarge: more than the budget.
         """
         names = self.names(assignment)
         sizes = self.sizes(names)
@@ -64,10 +65,8 @@ class StudentFiles:
                 f"{sizes[biggest] >> 20} MiB); at most {self.budget >> 20} MiB are graded: "
                 "clear the outputs of your notebooks and remove large data"
             )
-        for name in names:
-            if name not in self._bytes:
-                self._bytes[name] = (self.submission.folder / name).read_bytes()
-        return {name: self._bytes[name] for name in names}
+        contents = self.submission.contents
+        return {name: contents.get(name, b"") for name in names}
 
     def content_hash(self, assignment: str) -> str:
         """The cache key's half from the submission: what ``shipped`` holds (or, over the

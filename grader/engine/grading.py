@@ -89,7 +89,7 @@ class Engine:
             for child in {id(c): c for c in shared.values()}.values():
                 child.close()
         return StudentResult(student=submission.student, assignments=results,
-                             ignored=list(submission.ignored))
+                             ignored=list(submission.ignored), refused=dict(submission.refused))
 
     def shared_children(self, files: dict[str, dict[str, bytes]]) -> dict[str, SharedChild]:
         """One child per group of assignments with equal limits, holding all of their files.
@@ -132,13 +132,17 @@ class Engine:
         store = store or StudentFiles(submission)
         own_files = store.own(assignment)
         reference = self.course.solution(assignment) if self.kind == "hidden" else None
-        problem = submission.problems.get(assignment)
-        if not own_files:
+        # A refused file or folder is the student's to fix: an error with that cause.
+        problem = submission.failure or submission.problems.get(assignment)
+        if submission.failure or not own_files:
             job = self.session.run(Job(assignment, None, reference=reference,
                                        missing_message=problem or "not submitted"))
-            return self._result(assignment, submission, store, job, "missing", problem or
-                                f"nothing submitted for {assignment}: expected "
-                                f"{' or '.join(config.files) or 'a notebook'}", started)
+            result = self._result(assignment, submission, store, job,
+                                  "error" if problem else "missing", problem or
+                                  f"nothing submitted for {assignment}: expected "
+                                  f"{' or '.join(config.files) or 'a notebook'}", started)
+            result.cause = "submission" if problem else ""
+            return result
         files = store.shipped(assignment)
         limits = config.limits.to_dict()
         own = shared is None

@@ -20,6 +20,7 @@ from typing import Any
 from ..errors import ProtocolError, StudentCodeError, SubmissionTimeout, WorkerDiedError
 from ..worker import wire
 from .host import Child, ExitInfo, WorkerHost
+from .load_entries import clean_entries
 
 # A child that crashed is restarted for the next test (a bad input costs one test, not all);
 # after a third timeout the remaining tests fail at once instead of waiting out the clock.
@@ -215,7 +216,7 @@ class AssignmentRun:
         if isinstance(notebooks, dict):
             self.shared.notebooks.update({str(k): str(v) for k, v in notebooks.items()})
         self.load = LoadReport(
-            files=list(report.get("files", [])),
+            files=clean_entries(report.get("files")),
             notebooks={f: self.shared.notebooks[f] for f in self.files
                        if f in self.shared.notebooks},
         )

@@ -11,7 +11,7 @@ from grader.export.csv_table import to_csv
 from grader.export.gradescope import to_gradescope
 from grader.export.junit import to_junit
 from grader.gradebook import DEFAULT_URL, Gradebook
-from grader.gradebook.names import student_filename
+from grader.naming import PageNames
 from grader.outputs import write_text, writing
 
 FORMATS = ("csv", "gradescope", "junit")
@@ -59,8 +59,9 @@ def main(
         if fmt == "junit":
             return [write_text(out / "junit.xml", to_junit(students), option="--out")]
         written = []
+        names = PageNames(gradebook.student_names())
         for student in students:
-            path = out / student_filename(student.student) / "results.json"
+            path = out / names.stem(student.student) / "results.json"
             text = json.dumps(to_gradescope(student), indent=2) + "\n"
             written.append(write_text(path, text, option="--out"))
         return written

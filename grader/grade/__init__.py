@@ -118,7 +118,8 @@ def main(
                 # One transaction per student keeps the coordinator's share of CPU small.
                 gradebook.record_student(student.student, list(kept[student.student].values()),
                                          submitted_at=_submitted_at(student, times),
-                                         run_id=run_id, late=rules)
+                                         run_id=run_id, late=rules,
+                                         refused=student.refused)
             if not todo[student.student]:
                 done += 1
                 result = _merge(student, names, kept[student.student], None)
@@ -134,7 +135,8 @@ def main(
             if gradebook is not None:
                 gradebook.record_student(result.student, result.assignments,
                                          submitted_at=_submitted_at(submission, times),
-                                         run_id=run_id, late=rules)
+                                         run_id=run_id, late=rules,
+                                         refused=submission.refused)
             run.graded += len(result.assignments)
             merged = _merge(submission, names, kept[result.student], result)
             fresh[result.student] = merged
@@ -172,7 +174,7 @@ def _split_cached(students: list[StudentSubmission], names: list[str], hashes: d
         store = StudentFiles(student)  # each file read once, whatever it serves
         for name in names:
             hit = None
-            if gradebook is not None and not force:
+            if gradebook is not None and not force and not student.failure:
                 hit = gradebook.cached(student.student, name, store.content_hash(name),
                                        hashes[name])
             if hit is not None:
@@ -189,6 +191,7 @@ def _merge(student: StudentSubmission, names: list[str], kept: dict[str, Assignm
         student=student.student,
         assignments=[graded.get(n) or kept[n] for n in names if n in graded or n in kept],
         ignored=list(student.ignored),
+        refused=dict(student.refused),
     )
 
 
@@ -216,8 +219,12 @@ def _write_outputs(run: GradeRun, json_path: Path | None, junit_path: Path | Non
             # One student at a time from the gradebook, read as every other output reads it.
             written += redraw(db=gradebook.url, out=out, course_dir=course.root)
         else:
+            from ..naming import PageNames  # noqa: PLC0415
+
+            pages = PageNames(s.student for s in run.students)
             with writing(out, "--out"):
                 for student in run.students:
-                    written.append(render_student(student, out))
-                written.append(render_summary(run.students, out, grading_seconds=run.seconds))
+                    written.append(render_student(student, out, names=pages))
+                written.append(render_summary(run.students, out, grading_seconds=run.seconds,
+                                              names=pages))
     return written

@@ -2,8 +2,14 @@
 
 Each pool process (or Dask worker process) builds one ``Engine`` the first time it grades
 and keeps it: the pytest session and the sandboxed zygote are paid once per process. Only
-plain data crosses between the coordinator and the pool: the student's folder path and the
-assignments to grade go out, ``StudentResult.to_dict()`` comes back.
+plain data crosses between the coordinator and the pool: the student's submission record
+(the bytes discovery read, never a path to read again) and the assignments to grade go out,
+``StudentResult.to_dict()`` comes back.
+
+Every executor keeps one rule: whatever goes wrong while one student is graded becomes that
+student's ``error`` (cause ``submission`` when the files are at fault, ``grader`` when we
+are); only a failure of the infrastructure itself (no sandbox, no gradebook, a bad
+configuration) stops the batch.
 """
 
 from __future__ import annotations
@@ -17,10 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from ..course import Course
-from ..discover import StudentSubmission, discover_student
+from ..discover import StudentSubmission
 from ..engine.grading import Engine
 from ..engine.sandbox import Sandbox, choose_sandbox
-from ..errors import GraderError
+from ..errors import ConfigError, GradebookError, SandboxUnavailable, SubmissionError
 from ..results import AssignmentResult, StudentResult
 
 
@@ -49,8 +55,18 @@ class EngineSpec:
 
 @dataclass(frozen=True)
 class Task:
-    folder: str
+    submission: StudentSubmission
     assignments: tuple[str, ...]
+
+    @property
+    def student(self) -> str:
+        return self.submission.student
+
+
+INFRASTRUCTURE = (SandboxUnavailable, GradebookError, ConfigError)
+"""Failures that are no student's: they stop the batch with their exit code."""
+
+MAX_FAILURE_TEXT = 300
 
 
 _ENGINES: dict[EngineSpec, Engine] = {}
@@ -74,10 +90,40 @@ def _close_engines() -> None:
 
 
 def grade_task(spec: EngineSpec, task: Task) -> dict[str, Any]:
-    """Grade one student folder in this process; the unit of work of every executor."""
-    engine = _engine(spec)
-    submission = discover_student(Path(task.folder), engine.discovery_configs)
-    return engine.grade(submission, only=list(task.assignments)).to_dict()
+    """Grade one student in this process; the unit of work of every executor."""
+    return grade_guarded(_engine(spec), task).to_dict()
+
+
+def grade_guarded(engine: Engine, task: Task) -> StudentResult:
+    """``engine.grade`` for one student, whose failure, whatever it is, is that student's."""
+    try:
+        return engine.grade(task.submission, only=list(task.assignments))
+    except INFRASTRUCTURE:
+        raise
+    except Exception as exc:  # noqa: BLE001 - one student's failure must not stop the batch
+        return failed(task, exc)
+
+
+def failed(task: Task, exc: BaseException) -> StudentResult:
+    """Every assignment of ``task`` as an ``error`` that says whose the failure is."""
+    text = f"{type(exc).__name__}: {exc}"[:MAX_FAILURE_TEXT]
+    if isinstance(exc, SubmissionError):
+        cause, message = "submission", f"this submission could not be graded: {text}"
+    else:
+        cause = "grader"
+        message = (f"the grader failed on this submission ({text}); this is not a grade: "
+                   "it is graded again on the next run")
+    return StudentResult(
+        student=task.student,
+        assignments=[
+            AssignmentResult(assignment=name, score=0.0, max_score=0.0, status="error",
+                             message=message, cause=cause,
+                             files=list(task.submission.assignments.get(name, [])))
+            for name in task.assignments
+        ],
+        ignored=list(task.submission.ignored),
+        refused=dict(task.submission.refused),
+    )
 
 
 def run_local(spec: EngineSpec, tasks: list[Task], jobs: int,
@@ -88,8 +134,7 @@ def run_local(spec: EngineSpec, tasks: list[Task], jobs: int,
     if jobs <= 1:
         with spec.build(sandbox) as engine:
             for task in tasks:
-                submission = discover_student(Path(task.folder), engine.discovery_configs)
-                yield engine.grade(submission, only=list(task.assignments))
+                yield grade_guarded(engine, task)
         return
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
@@ -119,21 +164,14 @@ def run_dask(spec: EngineSpec, tasks: list[Task], scheduler: str) -> Iterator[St
 
 
 def _collect(future: Any, task: Task) -> StudentResult:
-    """The result of one task; an infrastructure failure becomes that student's error only."""
+    """The result of one task; a crashed pool process becomes that student's error only."""
     try:
         return StudentResult.from_dict(future.result())
-    except GraderError:
+    except INFRASTRUCTURE:
         raise
     except Exception as exc:  # noqa: BLE001 - one student's crash must not stop the batch
-        return StudentResult(
-            student=Path(task.folder).name,
-            assignments=[
-                AssignmentResult(assignment=name, score=0.0, max_score=0.0, status="error",
-                                 message=f"the grader failed on this submission: {exc!r}")
-                for name in task.assignments
-            ],
-        )
+        return failed(task, exc)
 
 
 def make_tasks(students: list[StudentSubmission], todo: dict[str, list[str]]) -> list[Task]:
-    return [Task(str(s.folder), tuple(todo[s.student])) for s in students if todo[s.student]]
+    return [Task(s, tuple(todo[s.student])) for s in students if todo[s.student]]

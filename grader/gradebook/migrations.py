@@ -132,6 +132,12 @@ MIGRATIONS: list[tuple[str, ...]] = [
         )
         """,
     ),
+    (
+        # Whose an error is ('submission', 'grader'; '' for none): such results are never reused.
+        "ALTER TABLE results ADD COLUMN cause TEXT NOT NULL DEFAULT ''",
+        # What discovery refused in the student's folder when this result was recorded.
+        "ALTER TABLE results ADD COLUMN refused {json}",
+    ),
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

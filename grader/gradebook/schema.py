@@ -113,6 +113,8 @@ results = sa.Table(
     sa.Column("late_deadline", UTCDateTime),
     sa.Column("late_per_day", sa.Float, nullable=False, server_default="0"),
     sa.Column("previous_score", sa.Float),
+    sa.Column("cause", sa.Text, nullable=False, server_default=""),
+    sa.Column("refused", JSONType),
     sa.UniqueConstraint("submission_id", "suite_hash"),
 )
 

@@ -56,6 +56,9 @@ _RESULT_COLUMNS = (
     schema.results.c.message,
     schema.results.c.suite_hash,
     schema.results.c.duration,
+    schema.results.c.cause,
+    schema.results.c.refused,
+    schema.results.c.graded_at,
     schema.submissions.c.content_hash,
     schema.submissions.c.files,
     schema.submissions.c.submitted_at,
@@ -187,6 +190,7 @@ class Gradebook:
         submitted_at: datetime | None = None,
         run_id: str | None = None,
         late: LateRule | None = None,
+        refused: Mapping[str, str] | None = None,
     ) -> None:
         """Store ``result`` for ``student``, replacing the row with the same key.
 
@@ -198,7 +202,8 @@ class Gradebook:
         """
         rules = {result.assignment: late} if late is not None else None
         self.record_student(
-            student, [result], submitted_at=submitted_at, run_id=run_id, late=rules
+            student, [result], submitted_at=submitted_at, run_id=run_id, late=rules,
+            refused=refused,
         )
 
     def record_student(
@@ -209,10 +214,13 @@ class Gradebook:
         submitted_at: datetime | None = None,
         run_id: str | None = None,
         late: LateRules | None = None,
+        refused: Mapping[str, str] | None = None,
     ) -> None:
         """Store each of ``results`` for ``student`` as :meth:`record` would, in one transaction.
 
-        ``late`` gives each assignment's rule (none: no deadline).
+        ``late`` gives each assignment's rule (none: no deadline). ``refused`` (entry -> reason)
+        is what discovery did not read in the student's folder this time; the student read
+        back carries the one stored with the newest result.
 
         All of them are stored or, when one fails, none: the student's rows are as before
         the call. One transaction per student rather than per result saves a commit (and
@@ -234,11 +242,13 @@ class Gradebook:
             for result in results:
                 rule = (late or {}).get(result.assignment)
                 if len(results) == 1:
-                    self._write(connection, student_id, result, found, submitted_at, run_id, rule)
+                    self._write(connection, student_id, result, found, submitted_at, run_id, rule,
+                                refused)
                     continue
                 # Name the assignment whose write failed, not only the student.
                 with translate_errors(self.url, f"recording {student}/{result.assignment}"):
-                    self._write(connection, student_id, result, found, submitted_at, run_id, rule)
+                    self._write(connection, student_id, result, found, submitted_at, run_id, rule,
+                                refused)
 
     def _write(
         self,
@@ -249,6 +259,7 @@ class Gradebook:
         submitted_at: datetime | None,
         run_id: str | None,
         late: LateRule | None,
+        refused: Mapping[str, str] | None = None,
     ) -> None:
         """One result's submission, result and test rows, inside the caller's transaction."""
         writes = self._writes
@@ -283,6 +294,8 @@ class Gradebook:
             "duration": float(result.duration),
             "late_deadline": late.deadline if late is not None else None,
             "late_per_day": float(late.penalty_per_day) if late is not None else 0.0,
+            "cause": clean_text(result.cause),
+            "refused": clean_json(dict(refused)) if refused else None,
         }
         result_id = writes.upsert(
             connection,
@@ -421,6 +434,9 @@ class Gradebook:
                 schema.assignments.c.name == assignment,
                 schema.submissions.c.content_hash == submission_hash,
                 schema.results.c.suite_hash == suite_hash,
+                # An error with a cause (a refused file, a failure of ours) is never a grade
+                # to reuse: the student's fix, or ours, must be graded.
+                schema.results.c.cause == "",
             )
         )
         action = f"looking up {student}/{assignment}"
@@ -430,6 +446,22 @@ class Gradebook:
                 return None
             tests = self._tests(connection, [row.id])
         return _result_from_row(row, tests.get(row.id, []), evidence=True)
+
+    def student_names(self) -> list[str]:
+        """The name of every student with a result, sorted: what reports and exports name
+        files after, all at once, so no two files collide."""
+        with translate_errors(self.url, "listing students"), self._engine.connect() as connection:
+            return sorted(name for (_, name) in self._names(connection))
+
+    def _names(self, connection: sa.Connection) -> list[Any]:
+        return list(connection.execute(
+            sa.select(schema.students.c.id, schema.students.c.name).where(
+                sa.exists().where(
+                    schema.submissions.c.student_id == schema.students.c.id,
+                    schema.results.c.submission_id == schema.submissions.c.id,
+                )
+            )
+        ).all())
 
     def students(self) -> list[StudentResult]:
         """The latest result per (student, assignment), as the student gets it.
@@ -448,26 +480,12 @@ class Gradebook:
         do not need them); late and override notes are still added.
         """
         with translate_errors(self.url, "listing students"), self._engine.connect() as connection:
-            names = connection.execute(
-                sa.select(schema.students.c.id, schema.students.c.name).where(
-                    sa.exists().where(
-                        schema.submissions.c.student_id == schema.students.c.id,
-                        schema.results.c.submission_id == schema.submissions.c.id,
-                    )
-                )
-            ).all()
+            names = self._names(connection)
         for student_id, name in sorted(names, key=lambda row: row.name):
             action = f"reading {name}"
             with translate_errors(self.url, action), self._engine.connect() as connection:
                 student = self._student(connection, student_id, name, evidence)
             yield student
-
-    def student_names(self) -> list[str]:
-        """Every student with a result, sorted: whom an override can name."""
-        st, sub = schema.students, schema.submissions
-        query = sa.select(st.c.name).where(sa.exists().where(sub.c.student_id == st.c.id))
-        with translate_errors(self.url, "listing students"), self._engine.connect() as c:
-            return sorted(row.name for row in c.execute(query))
 
     def max_score(self, assignment: str) -> float | None:
         """The most points ``assignment``'s stored results are out of; None if never graded."""
@@ -553,10 +571,13 @@ class Gradebook:
         tests = self._tests(connection, ids)
         overrides = self._overrides(connection, student_id)
         assignments = []
+        newest = max(rows, key=lambda r: (r.graded_at, r.id), default=None)
         for row in sorted(rows, key=lambda r: r.assignment):
             result = _result_from_row(row, tests.get(row.id, []), evidence=evidence)
             assignments.append(effective(result, _inputs(row, overrides.get(row.assignment))))
-        return StudentResult(student=name, assignments=assignments)
+        refused = newest.refused if newest is not None and newest.refused else {}
+        return StudentResult(student=name, assignments=assignments,
+                             refused={str(k): str(v) for k, v in dict(refused).items()})
 
     @staticmethod
     def _tests(connection: sa.Connection, result_ids: list[int]) -> dict[int, list[TestResult]]:
@@ -657,6 +678,8 @@ _RESULT_VALUES = (
     "duration",
     "late_deadline",
     "late_per_day",
+    "cause",
+    "refused",
 )
 """The columns of a result row that a new grading of the same key replaces."""
 
@@ -786,4 +809,5 @@ def _result_from_row(row: Any, tests: list[TestResult], *, evidence: bool) -> As
         output=row.output if evidence else "",
         notebook=row.notebook if evidence else None,
         artifacts=dict(row.artifacts or {}) if evidence else {},
+        cause=row.cause or "",
     )

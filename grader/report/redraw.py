@@ -12,6 +12,7 @@ from pathlib import Path
 
 from grader.course import Course
 from grader.gradebook import DEFAULT_URL, Gradebook, RunRecord
+from grader.naming import PageNames
 from grader.outputs import writing
 from grader.report.student import render_student
 from grader.report.summary import ClassSummary, write_summary
@@ -49,11 +50,12 @@ def main(
     course = Course.find(course_dir)
     with Gradebook(db, create=False) as gradebook, writing(out, "--out"):
         course.check_gradebook(gradebook.course(), db)
+        names = PageNames(gradebook.student_names())
         for student in gradebook.iter_students():
-            written.append(render_student(student, out))
+            written.append(render_student(student, out, names=names))
             summary.add(student)
         seconds = grading_seconds(gradebook.runs())
         similarity = gradebook.latest_similarity()
         written.append(write_summary(summary, out, grading_seconds=seconds,
-                                     similarity=similarity))
+                                     similarity=similarity, names=names))
     return written

@@ -15,10 +15,10 @@ from typing import Any
 
 from markupsafe import Markup
 
-from grader.gradebook.names import student_filename
+from grader.naming import PageNames, student_filename
 from grader.report import plots
 from grader.report.notebook import NotebookView, read_notebook
-from grader.report.templating import environment, student_page, write_page
+from grader.report.templating import environment, write_page
 from grader.report.text import terminal_text
 from grader.results import AssignmentResult, StudentResult, bound_artifacts
 
@@ -111,12 +111,17 @@ def render_student_html(result: StudentResult) -> str:
     return template.render(student=result, assignments=views)
 
 
-def render_student(result: StudentResult, out_dir: Path) -> Path:
+def render_student(result: StudentResult, out_dir: Path, *,
+                   names: PageNames | None = None) -> Path:
     """Write ``out_dir/<student>.html``, and beside it each executed notebook
-    (``<student>.<assignment>.ipynb``, outputs already capped by the worker)."""
+    (``<student>.<assignment>.ipynb``, outputs already capped by the worker).
+
+    ``names`` are the file names of the whole class, so that no two pages collide; without
+    it the student is named alone."""
     template = environment().get_template("student.html")
     views = [assignment_view(assignment) for assignment in result.assignments]
-    page = Path(out_dir) / student_page(result.student)
+    names = names or PageNames([result.student])
+    page = Path(out_dir) / names.page(result.student)
     page.parent.mkdir(parents=True, exist_ok=True)
     for view in views:
         if view.result.notebook:

@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
+from grader.naming import PageNames
 from grader.report import plots
 from grader.report.templating import environment, write_page
 from grader.report.text import first_line
@@ -179,13 +180,19 @@ def similarity_link(similarity: Any, out_dir: Path) -> tuple[str, int] | None:
 
 
 def write_summary(
-    summary: ClassSummary, out_dir: Path, *, grading_seconds: float | None = None,
+    summary: ClassSummary,
+    out_dir: Path,
+    *,
+    grading_seconds: float | None = None,
     similarity: Any = None,
+    names: PageNames | None = None,
 ) -> Path:
-    """Write ``out_dir/index.html`` from an accumulated summary (``similarity``: the
-    gradebook's newest similarity report, linked when there is one)."""
+    """Write ``out_dir/index.html`` from an accumulated summary, linking each student's page
+    by the class's ``names`` (built from the summary's students when not given) and, when
+    there is one, the gradebook's newest similarity report (``similarity``)."""
     template = environment().get_template("summary.html")
     html = template.render(
+        names=names or PageNames(row.student for row in summary.rows),
         summary=summary,
         rows=sorted(summary.rows, key=lambda row: row.student),
         histograms=summary.histograms(),
@@ -196,7 +203,12 @@ def write_summary(
 
 
 def render_summary(
-    results: list[StudentResult], out_dir: Path, *, grading_seconds: float | None = None
+    results: list[StudentResult],
+    out_dir: Path,
+    *,
+    grading_seconds: float | None = None,
+    names: PageNames | None = None,
 ) -> Path:
     """Write the class summary page ``out_dir/index.html`` and return its path."""
-    return write_summary(summarize(results), out_dir, grading_seconds=grading_seconds)
+    return write_summary(summarize(results), out_dir, grading_seconds=grading_seconds,
+                         names=names)

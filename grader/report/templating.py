@@ -13,11 +13,8 @@ import os
 import tempfile
 from functools import cache
 from pathlib import Path
-from urllib.parse import quote
 
 import jinja2
-
-from grader.gradebook.names import student_filename
 
 
 def format_score(value: float | None) -> str:
@@ -34,16 +31,6 @@ def percent(score: float, max_score: float) -> float:
     return max(0.0, min(100.0, 100.0 * score / max_score))
 
 
-def student_page(student: str) -> str:
-    """The file name of a student's page, as written by render_student."""
-    return f"{student_filename(student)}.html"
-
-
-def student_href(student: str) -> str:
-    """A relative link to a student's page, percent-encoded for the href attribute."""
-    return quote(student_page(student))
-
-
 @cache
 def environment() -> jinja2.Environment:
     """The shared, cached environment: templates compile once per process."""
@@ -56,7 +43,6 @@ def environment() -> jinja2.Environment:
     )
     env.filters["score"] = format_score
     env.globals["percent"] = percent
-    env.globals["student_href"] = student_href
     return env
 
 

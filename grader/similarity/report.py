@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ..gradebook.names import student_filename
+from ..naming import student_filename
 from ..report.templating import environment, write_page
 from .compare import Comparison, PairScore
 from .regions import Piece, marked_lines, regions

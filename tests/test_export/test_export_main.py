@@ -12,7 +12,7 @@ import pytest
 from grader.errors import ConfigError
 from grader.export import main
 from grader.gradebook import Gradebook
-from grader.gradebook.names import student_filename
+from grader.naming import student_filename
 from grader.results import StudentResult
 
 
