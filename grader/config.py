@@ -29,6 +29,9 @@ class Limits:
     """RLIMIT_NPROC of the worker (enforced when the sandbox runs it unprivileged)."""
     max_file_mb: int = 16
     """RLIMIT_FSIZE: no file, printed output included, grows past this."""
+    scratch_mb: int = 256
+    """Size of the sandbox's private /tmp and /dev/shm in MiB (the largest of the graded
+    assignments applies to the sandbox; max_file_mb bounds each file)."""
     max_output_kb: int = 64
     """Captured stdout/stderr kept for the report."""
     cell_timeout: float = 30.0

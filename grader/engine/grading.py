@@ -16,7 +16,7 @@ from ..results import AssignmentResult, StudentResult
 from .host import DEFAULT_PRELOAD, WorkerHost
 from .plugin import Job
 from .remote import AssignmentRun, LoadReport, SharedChild
-from .sandbox import Sandbox
+from .sandbox import DEFAULT_SCRATCH_MB, Sandbox
 from .session import SuiteSession
 
 
@@ -44,7 +44,9 @@ class Engine:
         self.session = SuiteSession([course.suite(n, kind) for n in assignments], options=options)
         self.session.start()
         self.host = WorkerHost(
-            sandbox, slot=os.getpid() % 4000 if slot is None else slot, preload=DEFAULT_PRELOAD
+            sandbox, slot=os.getpid() % 4000 if slot is None else slot, preload=DEFAULT_PRELOAD,
+            scratch_mb=max((c.limits.scratch_mb for c in self.configs.values()),
+                           default=DEFAULT_SCRATCH_MB),
         )
 
     def close(self) -> None:

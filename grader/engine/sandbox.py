@@ -3,9 +3,11 @@
 ``Sandbox.wrap(argv, slot)`` turns the worker's command line into the command that starts
 it confined. Best available first:
 
-- ``bwrap``: bubblewrap. No network, read-only system, a private ``/tmp``, nothing of the
-  instructor's tree visible (the hidden suites, the reference, other students), a new PID
-  namespace, and an unprivileged uid per pool slot (when the grader runs as root).
+- ``bwrap``: bubblewrap. No network, read-only system, a private ``/tmp`` and ``/dev/shm``
+  of a fixed size, nothing of the instructor's tree visible (the hidden suites, the
+  reference, other students), new PID and IPC namespaces, and (when the grader runs as
+  root) a zygote holding only CAP_SETUID and CAP_SETGID whose children each run under an
+  unprivileged uid of their own.
 - ``unshare``: util-linux ``unshare``: no network and a new PID namespace, but the file
   system is the host's; the hidden suites are readable. Used only when bwrap is missing.
 - ``none``: a plain subprocess. Resource limits and timeouts still hold.
@@ -28,6 +30,11 @@ from ..errors import SandboxUnavailable
 
 WORKER_PACKAGE = Path(__file__).resolve().parent.parent
 BASE_UID = 61000
+UID_SLOTS = 2000
+"""Pool slots get disjoint pairs of child uids in 61000..64999 (below nobody's 65534)."""
+ZYGOTE_HOME = ".zygote"
+"""The zygote's own HOME inside the sandbox's /tmp; every other entry is wiped per child."""
+DEFAULT_SCRATCH_MB = 256
 ETC_FILES = ("ld.so.cache", "localtime", "passwd", "group", "nsswitch.conf", "hosts")
 THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
 
@@ -38,6 +45,9 @@ def worker_environment(home: str) -> dict[str, str]:
         "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
         "HOME": home,
         "LANG": "C.UTF-8",
+        # The worker imports the very package the trusted side runs, however that was found
+        # (an editable install may point elsewhere); in bwrap only that folder is visible.
+        "PYTHONPATH": str(WORKER_PACKAGE.parent),
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONHASHSEED": "0",
         "PYTHONUNBUFFERED": "1",
@@ -62,7 +72,9 @@ class Sandbox:
     isolates_files: bool = False
     scratch: str = field(default_factory=lambda: os.environ.get("TMPDIR", "/tmp"))
 
-    def wrap(self, argv: list[str], slot: int) -> tuple[list[str], dict[str, str]]:
+    def wrap(self, argv: list[str], slot: int,
+             scratch_mb: int = DEFAULT_SCRATCH_MB) -> tuple[list[str], dict[str, str]]:
+        """The command that starts ``argv`` confined, and its whole environment."""
         return argv, worker_environment(self.scratch)
 
     def worker_args(self, slot: int) -> list[str]:
@@ -78,7 +90,8 @@ class UnshareSandbox(Sandbox):
         "weak sandbox (unshare, bubblewrap not found): no network, but the file system is shared"
     )
 
-    def wrap(self, argv: list[str], slot: int) -> tuple[list[str], dict[str, str]]:
+    def wrap(self, argv: list[str], slot: int,
+             scratch_mb: int = DEFAULT_SCRATCH_MB) -> tuple[list[str], dict[str, str]]:
         prefix = ["unshare", "--fork", "--pid", "--mount-proc", "--net", "--ipc", "--uts",
                   "--kill-child", "--"]
         return prefix + argv, worker_environment(self.scratch)
@@ -96,11 +109,13 @@ class BwrapSandbox(Sandbox):
     isolates_files: bool = True
     scratch: str = "/tmp"
 
-    def wrap(self, argv: list[str], slot: int) -> tuple[list[str], dict[str, str]]:
+    def wrap(self, argv: list[str], slot: int,
+             scratch_mb: int = DEFAULT_SCRATCH_MB) -> tuple[list[str], dict[str, str]]:
         args = ["bwrap", "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-net",
                 "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
         if os.getuid() == 0:
-            args += ["--cap-add", "CAP_SETUID,CAP_SETGID"]
+            # bwrap run by root keeps every capability unless told otherwise.
+            args += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
         else:
             args += ["--unshare-user"]
         args += ["--ro-bind", "/usr", "/usr"]
@@ -114,22 +129,26 @@ class BwrapSandbox(Sandbox):
             if (Path("/etc") / name).exists():
                 args += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
         # /tmp first: a checkout under /tmp is then bound on top of it, not hidden by it.
-        args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]
+        size = str(max(scratch_mb, 1) << 20)
+        args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", size,
+                 "--tmpfs", "/dev/shm", "--mqueue", "/dev/mqueue",
+                 "--perms", "1777", "--size", size, "--tmpfs", "/tmp",
+                 "--perms", "0755", "--dir", f"/tmp/{ZYGOTE_HOME}"]
         for path in _python_trees():
             args += _parents(path)
             args += ["--ro-bind", str(path), str(path)]
         args += ["--chdir", "/tmp", "--clearenv"]
-        for key, value in worker_environment("/tmp").items():
+        for key, value in worker_environment(f"/tmp/{ZYGOTE_HOME}").items():
             args += ["--setenv", key, value]
         return [*args, "--", *argv], {}
 
     def worker_args(self, slot: int) -> list[str]:
-        args = ["--scratch", "/tmp", "--own-pid-namespace"]
+        args = ["--scratch", "/tmp", "--own-pid-namespace", "--keep", ZYGOTE_HOME]
         for path in _python_trees():
             if path.is_relative_to("/tmp"):
                 args += ["--keep", path.relative_to("/tmp").parts[0]]
         if os.getuid() == 0:
-            args += ["--uid", str(BASE_UID + slot), "--gid", str(BASE_UID + slot)]
+            args += ["--child-uid", str(BASE_UID + 2 * (slot % UID_SLOTS))]
         return args
 
 
