@@ -61,16 +61,27 @@ class Engine:
 
     def grade(self, submission: StudentSubmission, only: list[str] | None = None) -> StudentResult:
         names = [a for a in self.assignments if only is None or a in only]
+        results = self._grade_all(submission, names)
+        again = [r.assignment for r in results if r.grader_failure]
+        if again:
+            # A failure of ours is never a grade: once more, in a fresh sandbox. What still
+            # fails keeps grader_failure, so the gradebook never serves it as a cache hit.
+            self.host.restart()
+            retried = {r.assignment: r for r in self._grade_all(submission, again)}
+            results = [retried.get(r.assignment, r) for r in results]
+        return StudentResult(student=submission.student, assignments=results,
+                             ignored=list(submission.ignored))
+
+    def _grade_all(self, submission: StudentSubmission,
+                   names: list[str]) -> list[AssignmentResult]:
         files = {name: submission.files_for(name) for name in names}
         shared = self.shared_children(files)
         try:
-            results = [self.grade_assignment(submission, name, shared.get(name), files[name])
-                       for name in names]
+            return [self.grade_assignment(submission, name, shared.get(name), files[name])
+                    for name in names]
         finally:
             for child in {id(c): c for c in shared.values()}.values():
                 child.close()
-        return StudentResult(student=submission.student, assignments=results,
-                             ignored=list(submission.ignored))
 
     def shared_children(self, files: dict[str, dict[str, bytes]]) -> dict[str, SharedChild]:
         """One child per group of assignments with equal limits, holding all of their files.
@@ -130,6 +141,7 @@ class Engine:
         result = self._result(assignment, submission, files, job, status,  # type: ignore[arg-type]
                               _summary(run, config.names), started)
         result.output = run.output()
+        result.grader_failure = run.grader_failure
         if run.load is not None and run.load.notebooks:
             result.notebook = next(iter(run.load.notebooks.values()))
         return result

@@ -17,7 +17,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import ProtocolError, StudentCodeError, SubmissionTimeout, WorkerDiedError
+from ..errors import (
+    ProtocolError,
+    SandboxUnavailable,
+    StudentCodeError,
+    SubmissionTimeout,
+    WorkerDiedError,
+)
 from ..worker import wire
 from .host import Child, ExitInfo, WorkerHost
 
@@ -167,6 +173,8 @@ class AssignmentRun:
         self.restarts = 0
         self.timeouts = 0
         self.outputs: list[str] = []
+        self.grader_failure = ""
+        """Why a failure of ours (not of the student's code) cost a test, if one did."""
         self.timed_out = False
         self.test = ""
         self.stopped: dict[str, str] = {}
@@ -196,7 +204,11 @@ class AssignmentRun:
             raise SubmissionTimeout(
                 f"the assignment used up its {self.total_timeout:g} s of wall time"
             )
-        self.child, self.mark = self.shared.acquire()
+        try:
+            self.child, self.mark = self.shared.acquire()
+        except SandboxUnavailable as exc:
+            self.grader_failure = str(exc)
+            raise
         load_timeout = float(self.limits.get("load_timeout", self.total_timeout))
         report = self.request(
             {
@@ -282,6 +294,8 @@ class AssignmentRun:
             )) from None
         except (wire.ChannelClosed, BrokenPipeError, ConnectionError) as exc:
             info = self._drop_child()
+            if info is not None and info.zygote_lost:
+                self.grader_failure = info.describe()
             raise self._abort(WorkerDiedError(
                 f"{_describe(message)} crashed: {info.describe() if info else exc}"
             )) from None

@@ -126,7 +126,8 @@ def _collect(future: Any, task: Task) -> StudentResult:
             student=Path(task.folder).name,
             assignments=[
                 AssignmentResult(assignment=name, score=0.0, max_score=0.0, status="error",
-                                 message=f"the grader failed on this submission: {exc!r}")
+                                 message=f"the grader failed on this submission: {exc!r}",
+                                 grader_failure=repr(exc))
                 for name in task.assignments
             ],
         )
