@@ -36,6 +36,16 @@ class Limits:
     """Captured stdout/stderr kept for the report."""
     cell_timeout: float = 30.0
     """Wall seconds per notebook cell."""
+    max_reply_mb: float = 32.0
+    """Largest reply (one frame, arrays included) the student's code may send back, MiB."""
+    max_reply_json_kb: int = 1024
+    """Largest JSON part of one reply, KiB (lists of numbers should be arrays instead)."""
+    max_call_mb: float = 128.0
+    """All the replies of one call together, callbacks included, MiB."""
+    max_reply_items: int = 2_000_000
+    """Values (numbers, strings, array elements) one reply may hold."""
+    max_reply_depth: int = 32
+    """How deep one reply's lists, tuples and dicts may nest."""
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
