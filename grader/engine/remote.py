@@ -54,23 +54,45 @@ _CLASS_CACHE: dict[tuple[str, tuple[str, ...]], type[RemoteException]] = {}
 
 
 def remote_exception(error: dict[str, Any]) -> RemoteException:
-    """Rebuild the student's exception as a RemoteException that also is the right builtin."""
+    """Rebuild the student's exception as a RemoteException that also is every builtin it was.
+
+    ``class ShapeError(TypeError, ValueError)`` comes back as both, so ``pytest.raises`` of
+    either matches; bases come in the order of the student's MRO, each one a builtin
+    exception, and one that cannot be combined with the others is left out.
+    """
     type_name = str(error.get("type", "Exception"))[:80]
-    bases = tuple(str(b) for b in error.get("bases", []) if str(b) in _SAFE_BASES)[:1]
+    bases = _safe_bases(error.get("bases", []))
     key = (type_name, bases)
     cls = _CLASS_CACHE.get(key)
     if cls is None:
-        name = type_name if type_name.isidentifier() else "StudentError"
-        try:
-            cls = type(name, (RemoteException, *(_SAFE_BASES[b] for b in bases)), {})
-            cls(str(error.get("message", "")))
-        except TypeError:
-            cls = type(name, (RemoteException,), {})
-        _CLASS_CACHE[key] = cls
+        cls = _CLASS_CACHE[key] = _remote_class(
+            type_name if type_name.isidentifier() else "StudentError", bases)
     exc = cls(str(error.get("message", "")))
     exc.remote_type = type_name
     exc.remote_traceback = str(error.get("traceback", ""))[:8000]
     return exc
+
+
+def _safe_bases(names: Any) -> tuple[str, ...]:
+    """The builtin exception bases named (in the student's MRO order), each once."""
+    if not isinstance(names, list):
+        return ()
+    return tuple(dict.fromkeys(str(n) for n in names[:32] if str(n) in _SAFE_BASES))
+
+
+def _remote_class(name: str, bases: tuple[str, ...]) -> type[RemoteException]:
+    """Greedily, in order: a base already implied, or whose layout or constructor clashes
+    with the others (UnicodeDecodeError wants five arguments), is left out."""
+    chosen: list[type] = []
+    for base in (_SAFE_BASES[b] for b in bases):
+        if any(issubclass(c, base) for c in chosen):
+            continue
+        try:
+            type(name, (RemoteException, *chosen, base), {})("probe")
+        except TypeError:
+            continue
+        chosen.append(base)
+    return type(name, (RemoteException, *chosen), {})
 
 
 @dataclass
