@@ -36,6 +36,10 @@ class Limits:
     """Captured stdout/stderr kept for the report."""
     cell_timeout: float = 30.0
     """Wall seconds per notebook cell."""
+    max_notebook_kb: int = 4096
+    """Largest notebook graded, and largest executed notebook kept for the report, KiB."""
+    max_notebook_cells: int = 400
+    """Most cells a graded notebook may have."""
     max_reply_mb: float = 32.0
     """Largest reply (one frame, arrays included) the student's code may send back, MiB."""
     max_reply_json_kb: int = 1024

@@ -69,6 +69,7 @@ class Engine:
             self.host.restart()
             retried = {r.assignment: r for r in self._grade_all(submission, again)}
             results = [retried.get(r.assignment, r) for r in results]
+        _notebook_once(results)
         return StudentResult(student=submission.student, assignments=results,
                              ignored=list(submission.ignored))
 
@@ -161,6 +162,18 @@ class Engine:
             duration=round(time.monotonic() - started, 3),
             artifacts=dict(job.artifacts),
         )
+
+
+def _notebook_once(results: list[AssignmentResult]) -> None:
+    """A notebook that holds several assignments is stored and shown with the first only."""
+    seen: set[str] = set()
+    for result in results:
+        if result.notebook is None:
+            continue
+        if result.notebook in seen:
+            result.notebook = None
+        else:
+            seen.add(result.notebook)
 
 
 def _nothing_loaded(load: LoadReport) -> bool:

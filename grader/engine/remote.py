@@ -253,6 +253,8 @@ class AssignmentRun:
                 "names": self.names,
                 "cell_timeout": self.limits.get("cell_timeout"),
                 "max_output_bytes": self.max_output,
+                "max_notebook_bytes": int(self.limits.get("max_notebook_kb", 4096)) * 1024,
+                "max_notebook_cells": int(self.limits.get("max_notebook_cells", 400)),
             },
             timeout=load_timeout,
         )
