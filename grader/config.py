@@ -33,10 +33,27 @@ class Limits:
     """RLIMIT_NPROC of the worker (enforced when the sandbox runs it unprivileged)."""
     max_file_mb: int = 16
     """RLIMIT_FSIZE: no file, printed output included, grows past this."""
+    scratch_mb: int = 256
+    """Size of the sandbox's private /tmp and /dev/shm in MiB (the largest of the graded
+    assignments applies to the sandbox; max_file_mb bounds each file)."""
     max_output_kb: int = 64
     """Captured stdout/stderr kept for the report."""
     cell_timeout: float = 30.0
     """Wall seconds per notebook cell."""
+    max_notebook_kb: int = 4096
+    """Largest notebook graded, and largest executed notebook kept for the report, KiB."""
+    max_notebook_cells: int = 400
+    """Most cells a graded notebook may have."""
+    max_reply_mb: float = 32.0
+    """Largest reply (one frame, arrays included) the student's code may send back, MiB."""
+    max_reply_json_kb: int = 1024
+    """Largest JSON part of one reply, KiB (lists of numbers should be arrays instead)."""
+    max_call_mb: float = 128.0
+    """All the replies of one call together, callbacks included, MiB."""
+    max_reply_items: int = 2_000_000
+    """Values (numbers, strings, array elements) one reply may hold."""
+    max_reply_depth: int = 32
+    """How deep one reply's lists, tuples and dicts may nest."""
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}

@@ -114,6 +114,10 @@ class AssignmentResult:
     """``{"previous_score", "score"}`` when a regrade of the same files by the same suite
     gave another score than before."""
     cause: str = ""
+    grader_failure: str = ""
+    """Non-empty when a failure of the grader's own (the sandbox died or would not start)
+    cost tests even after a retry in a fresh sandbox: the result is kept and shown, but
+    never reused from the gradebook, so the next run grades it again."""
 
     def to_dict(self) -> dict[str, Any]:
         data = {f.name: getattr(self, f.name) for f in fields(self)}

@@ -19,7 +19,7 @@ from .files import FilesTooLarge, StudentFiles
 from .host import DEFAULT_PRELOAD, WorkerHost
 from .plugin import Job
 from .remote import AssignmentRun, LoadReport, SharedChild
-from .sandbox import Sandbox
+from .sandbox import DEFAULT_SCRATCH_MB, Sandbox
 from .session import SuiteSession
 
 
@@ -57,7 +57,9 @@ class Engine:
         self.session = SuiteSession([course.suite(n, kind) for n in assignments], options=options)
         self.session.start()
         self.host = WorkerHost(
-            sandbox, slot=os.getpid() % 4000 if slot is None else slot, preload=DEFAULT_PRELOAD
+            sandbox, slot=os.getpid() % 4000 if slot is None else slot, preload=DEFAULT_PRELOAD,
+            scratch_mb=max((c.limits.scratch_mb for c in self.configs.values()),
+                           default=DEFAULT_SCRATCH_MB),
         )
 
     def close(self) -> None:
@@ -73,6 +75,24 @@ class Engine:
     def grade(self, submission: StudentSubmission, only: list[str] | None = None) -> StudentResult:
         names = [a for a in self.assignments if only is None or a in only]
         store = StudentFiles(submission)
+        results = self._grade_all(submission, names, store)
+        again = [r.assignment for r in results if r.grader_failure]
+        if again:
+            # A failure of ours is never a grade: once more, in a fresh sandbox. What still
+            # fails keeps grader_failure (cause "grader"), so the gradebook never serves it
+            # as a cache hit.
+            self.host.restart()
+            retried = {r.assignment: r for r in self._grade_all(submission, again, store)}
+            results = [retried.get(r.assignment, r) for r in results]
+        _notebook_once(results)
+        for result in results:
+            if result.grader_failure:
+                result.cause = "grader"
+        return StudentResult(student=submission.student, assignments=results,
+                             ignored=list(submission.ignored), refused=dict(submission.refused))
+
+    def _grade_all(self, submission: StudentSubmission, names: list[str],
+                   store: StudentFiles) -> list[AssignmentResult]:
         files: dict[str, dict[str, bytes]] = {}
         refused: dict[str, str] = {}
         for name in names:
@@ -82,14 +102,12 @@ class Engine:
                 refused[name] = str(exc)
         shared = self.shared_children(files)
         try:
-            results = [self._refused(submission, name, refused[name], store) if name in refused
-                       else self.grade_assignment(submission, name, shared.get(name), store)
-                       for name in names]
+            return [self._refused(submission, name, refused[name], store) if name in refused
+                    else self.grade_assignment(submission, name, shared.get(name), store)
+                    for name in names]
         finally:
             for child in {id(c): c for c in shared.values()}.values():
                 child.close()
-        return StudentResult(student=submission.student, assignments=results,
-                             ignored=list(submission.ignored), refused=dict(submission.refused))
 
     def shared_children(self, files: dict[str, dict[str, bytes]]) -> dict[str, SharedChild]:
         """One child per group of assignments with equal limits, holding all of their files.
@@ -166,6 +184,7 @@ class Engine:
         result = self._result(assignment, submission, store, job, status,  # type: ignore[arg-type]
                               _summary(run, config.names), started)
         result.output = run.output()
+        result.grader_failure = run.grader_failure
         if run.load is not None and run.load.notebooks:
             result.notebook = next(iter(run.load.notebooks.values()))
         return result
@@ -185,6 +204,18 @@ class Engine:
             duration=round(time.monotonic() - started, 3),
             artifacts=bound_artifacts(job.artifacts),
         )
+
+
+def _notebook_once(results: list[AssignmentResult]) -> None:
+    """A notebook that holds several assignments is stored and shown with the first only."""
+    seen: set[str] = set()
+    for result in results:
+        if result.notebook is None:
+            continue
+        if result.notebook in seen:
+            result.notebook = None
+        else:
+            seen.add(result.notebook)
 
 
 def _nothing_loaded(load: LoadReport) -> bool:

@@ -4,7 +4,10 @@ The zygote starts once per pool process (``WorkerHost.start``): the sandbox, the
 and the heavy imports are paid once. Each student (each group of their assignments with equal
 limits, see ``remote.SharedChild``) gets a fresh child forked from it, with its own scratch
 folder, limits, output file and socket; ``finish`` kills the child's whole process group
-(and, inside the sandbox, every process but the zygote).
+(and, inside the sandbox, every process of the child's uid) and has the zygote wipe what the
+child left. When the zygote reports that something survived the wipe, or when it stops
+answering, the sandbox is taken down: the next spawn starts a fresh one, so nothing of one
+student ever reaches the next.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import IO, Any
 from ..errors import SandboxUnavailable
 from ..worker import wire
 from .memory import Group, MemoryBudget, choose_budget, host_pid
-from .sandbox import Sandbox, worker_command
+from .sandbox import DEFAULT_SCRATCH_MB, Sandbox, worker_command
 
 DEFAULT_PRELOAD = ("numpy", "scipy.special", "scipy.stats", "sklearn.model_selection",
                    "sklearn.metrics", "IPython", "matplotlib.pyplot", "nbformat")
@@ -57,11 +60,15 @@ class ExitInfo:
     code: int | None
     memory_mb: int | None = None
     """Set when the child was stopped for going past its memory budget of that many MiB."""
+    zygote_lost: bool = False
+    """The zygote (not the child) was gone or stopped answering: a failure of ours."""
 
     def describe(self) -> str:
         if self.memory_mb is not None:
             return (f"the worker used more than the {self.memory_mb} MiB of memory this "
                     "assignment allows and was stopped: use smaller arrays or batches")
+        if self.zygote_lost:
+            return "the grader's sandbox stopped answering (a failure of the grader, not yours)"
         if self.signal is not None:
             import signal as signals  # noqa: PLC0415
 
@@ -89,10 +96,15 @@ class WorkerHost:
         *,
         slot: int = 0,
         preload: tuple[str, ...] = DEFAULT_PRELOAD,
+        scratch_mb: int = DEFAULT_SCRATCH_MB,
     ) -> None:
         self.sandbox = sandbox
         self.slot = slot
         self.preload = preload
+        self.scratch_mb = scratch_mb
+        self.restarts = 0
+        """Sandboxes taken down because a wipe left something or the zygote failed."""
+        self.left: list[str] = []
         self.process: subprocess.Popen[bytes] | None = None
         self.control: socket.socket | None = None
         self.info: dict[str, Any] = {}
@@ -107,7 +119,7 @@ class WorkerHost:
         argv = worker_command("--control-fd", str(theirs.fileno()),
                               "--preload", ",".join(self.preload),
                               *self.sandbox.worker_args(self.slot))
-        command, env = self.sandbox.wrap(argv, self.slot)
+        command, env = self.sandbox.wrap(argv, self.slot, scratch_mb=self.scratch_mb)
         if env:
             os.makedirs(env["HOME"], exist_ok=True)
         self.process = subprocess.Popen(
@@ -208,10 +220,24 @@ class WorkerHost:
                 reply, _ = wire.recv(self.control, time.monotonic() + CONTROL_TIMEOUT)
                 info = ExitInfo(signal=reply.get("signal"), code=reply.get("code"))
             except (OSError, wire.WireError):
-                self.close()
+                self.restart()
+                info = ExitInfo(signal=None, code=None, zygote_lost=True)
+                reply = {"clean": True}
+            if not reply.get("clean", False):
+                # Something of this child survived the wipe: the next student gets a new sandbox.
+                self.left = [str(item) for item in reply.get("left", [])][:20]
+                self.restart()
         else:
-            # The zygote itself is gone (a child killed it): take the sandbox down with it.
-            self.close()
+            # The zygote itself is gone: take the sandbox down with it.
+            self.restart()
+            info.zygote_lost = True
         if child.memory is not None and self.memory.release(child.memory):
+            # The student's memory, not a failure of ours, even if the sandbox went with it.
             info.memory_mb = child.memory.limit_mb
+            info.zygote_lost = False
         return info
+
+    def restart(self) -> None:
+        """Take the sandbox down now; the next spawn starts a fresh one."""
+        self.restarts += 1
+        self.close()

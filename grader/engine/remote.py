@@ -17,8 +17,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import ProtocolError, StudentCodeError, SubmissionTimeout, WorkerDiedError
+from ..errors import (
+    ProtocolError,
+    SandboxUnavailable,
+    StudentCodeError,
+    SubmissionTimeout,
+    WorkerDiedError,
+)
 from ..worker import wire
+from .budget import ReplyBudget, ReplyTooLarge
 from .host import Child, ExitInfo, WorkerHost
 from .load_entries import clean_entries
 
@@ -48,23 +55,45 @@ _CLASS_CACHE: dict[tuple[str, tuple[str, ...]], type[RemoteException]] = {}
 
 
 def remote_exception(error: dict[str, Any]) -> RemoteException:
-    """Rebuild the student's exception as a RemoteException that also is the right builtin."""
+    """Rebuild the student's exception as a RemoteException that also is every builtin it was.
+
+    ``class ShapeError(TypeError, ValueError)`` comes back as both, so ``pytest.raises`` of
+    either matches; bases come in the order of the student's MRO, each one a builtin
+    exception, and one that cannot be combined with the others is left out.
+    """
     type_name = str(error.get("type", "Exception"))[:80]
-    bases = tuple(str(b) for b in error.get("bases", []) if str(b) in _SAFE_BASES)[:1]
+    bases = _safe_bases(error.get("bases", []))
     key = (type_name, bases)
     cls = _CLASS_CACHE.get(key)
     if cls is None:
-        name = type_name if type_name.isidentifier() else "StudentError"
-        try:
-            cls = type(name, (RemoteException, *(_SAFE_BASES[b] for b in bases)), {})
-            cls(str(error.get("message", "")))
-        except TypeError:
-            cls = type(name, (RemoteException,), {})
-        _CLASS_CACHE[key] = cls
+        cls = _CLASS_CACHE[key] = _remote_class(
+            type_name if type_name.isidentifier() else "StudentError", bases)
     exc = cls(str(error.get("message", "")))
     exc.remote_type = type_name
     exc.remote_traceback = str(error.get("traceback", ""))[:8000]
     return exc
+
+
+def _safe_bases(names: Any) -> tuple[str, ...]:
+    """The builtin exception bases named (in the student's MRO order), each once."""
+    if not isinstance(names, list):
+        return ()
+    return tuple(dict.fromkeys(str(n) for n in names[:32] if str(n) in _SAFE_BASES))
+
+
+def _remote_class(name: str, bases: tuple[str, ...]) -> type[RemoteException]:
+    """Greedily, in order: a base already implied, or whose layout or constructor clashes
+    with the others (UnicodeDecodeError wants five arguments), is left out."""
+    chosen: list[type] = []
+    for base in (_SAFE_BASES[b] for b in bases):
+        if any(issubclass(c, base) for c in chosen):
+            continue
+        try:
+            type(name, (RemoteException, *chosen, base), {})("probe")
+        except TypeError:
+            continue
+        chosen.append(base)
+    return type(name, (RemoteException, *chosen), {})
 
 
 @dataclass
@@ -168,14 +197,28 @@ class AssignmentRun:
         self.restarts = 0
         self.timeouts = 0
         self.outputs: list[str] = []
+        self.grader_failure = ""
+        """Why a failure of ours (not of the student's code) cost a test, if one did."""
         self.timed_out = False
-        self.test = ""
+        self._test = ""
         self.stopped: dict[str, str] = {}
+        self.budget = ReplyBudget.from_limits(limits)
         self.callbacks: dict[int, Callable[..., Any]] = {}
+        self.last_callback = 0
         # Plain attributes of the student's objects as of the last reply (see child.plain_state);
         # any request may run student code, so each one makes every snapshot stale.
         self.epoch = 0
         self.states: dict[int, tuple[int, dict[str, Any]]] = {}
+
+    @property
+    def test(self) -> str:
+        """The test now running; setting the next one releases the last one's callables."""
+        return self._test
+
+    @test.setter
+    def test(self, name: str) -> None:
+        self._test = name
+        self.callbacks.clear()
 
     # -- lifetime --------------------------------------------------------------------------
     def ensure(self) -> LoadReport:
@@ -190,14 +233,18 @@ class AssignmentRun:
                 )
             # A fresh exception each time: re-raising one object grows its traceback.
             raise _fresh(self.failure)
-        if self.deadline is None:
-            self.deadline = time.monotonic() + self.total_timeout
-        elif time.monotonic() >= self.deadline:
+        if self.deadline is not None and time.monotonic() >= self.deadline:
             self.timed_out = True
             raise SubmissionTimeout(
                 f"the assignment used up its {self.total_timeout:g} s of wall time"
             )
-        self.child, self.mark = self.shared.acquire()
+        try:
+            self.child, self.mark = self.shared.acquire()
+        except SandboxUnavailable as exc:
+            self.grader_failure = str(exc)
+            raise
+        if self.deadline is None:  # starting the sandbox is the grader's time, not the student's
+            self.deadline = time.monotonic() + self.total_timeout
         load_timeout = float(self.limits.get("load_timeout", self.total_timeout))
         report = self.request(
             {
@@ -207,6 +254,8 @@ class AssignmentRun:
                 "names": self.names,
                 "cell_timeout": self.limits.get("cell_timeout"),
                 "max_output_bytes": self.max_output,
+                "max_notebook_bytes": int(self.limits.get("max_notebook_kb", 4096)) * 1024,
+                "max_notebook_cells": int(self.limits.get("max_notebook_cells", 400)),
             },
             timeout=load_timeout,
         )
@@ -224,6 +273,7 @@ class AssignmentRun:
 
     def close(self) -> None:
         """The assignment is done: keep what it printed; the child lives on for the next."""
+        self.callbacks.clear()
         if self.child is not None:
             self.outputs.append(self.shared.output(self.mark, self.max_output))
             self.child = None
@@ -258,16 +308,23 @@ class AssignmentRun:
         limit = min(timeout or self.call_timeout, self.deadline - started)
         deadline = started + max(limit, 0.0)
         self.epoch += 1
+        sizes: list[int] = []
         try:
             wire.send(self.child.sock, message, blobs or [])
             while True:
-                reply, reply_blobs = wire.recv(self.child.sock, deadline)
+                reply, reply_blobs = wire.recv(
+                    self.child.sock, deadline, max_bytes=self.budget.frame_limit(sum(sizes)),
+                    max_json=self.budget.json_bytes, sizes=sizes)
                 if "callback" in reply:
-                    spent = time.monotonic()
-                    self._serve_callback(reply, reply_blobs)
-                    deadline += time.monotonic() - spent
+                    # The grader's own callable does not run on the student's clock.
+                    deadline += self._serve_callback(reply, reply_blobs)
                     continue
                 break
+        except (wire.FrameTooLarge, ReplyTooLarge) as exc:
+            raise self._abort(ReplyTooLarge(
+                f"{_describe(message)}: the reply was refused, {exc} (the limits are "
+                "max_reply_mb, max_reply_json_kb and max_call_mb in assignment.toml)"
+            )) from None
         except wire.ChannelTimeout:
             self.timed_out = True
             self.timeouts += 1
@@ -283,6 +340,8 @@ class AssignmentRun:
             )) from None
         except (wire.ChannelClosed, BrokenPipeError, ConnectionError) as exc:
             info = self._drop_child()
+            if info is not None and info.zygote_lost:
+                self.grader_failure = info.describe()
             raise self._abort(WorkerDiedError(
                 f"{_describe(message)} crashed: {info.describe() if info else exc}"
             )) from None
@@ -290,6 +349,11 @@ class AssignmentRun:
             raise self._abort(ProtocolError(f"the worker broke the protocol: {exc}")) from None
         if reply.get("ok"):
             value = self.decode(reply.get("value"), reply_blobs)
+            if time.monotonic() > deadline:  # reading the reply is part of the call
+                self.timed_out = True
+                raise SubmissionTimeout(
+                    f"{_describe(message)} ran past the {limit:g} s allowed for one call "
+                    "(its reply took that long to read)")
             state = reply.get("state")
             if isinstance(state, list) and len(state) == 2 and isinstance(state[0], int):
                 self._remember(state[0], state[1])
@@ -297,20 +361,29 @@ class AssignmentRun:
         error = reply.get("error")
         raise remote_exception(error if isinstance(error, dict) else {"message": str(error)})
 
-    def _serve_callback(self, reply: dict[str, Any], blobs: list[wire.Blob]) -> None:
+    def _serve_callback(self, reply: dict[str, Any], blobs: list[wire.Blob]) -> float:
+        """Answer one callback; the seconds the grader's own callable ran."""
         assert self.child is not None
         function = self.callbacks.get(reply.get("callback"))  # type: ignore[arg-type]
         out: list[wire.Blob] = []
+        ran = 0.0
         try:
             if function is None:
-                raise ProtocolError("unknown callback")
+                raise ProtocolError("unknown callback (a callable is only valid during the "
+                                    "test that passed it)")
             args = self.decode(reply.get("args"), blobs)
             kwargs = self.decode(reply.get("kwargs"), blobs)
-            result = function(*args, **kwargs)
+            started = time.monotonic()
+            try:
+                result = function(*args, **kwargs)
+            finally:
+                ran = time.monotonic() - started
             answer = {"ok": True, "value": self.encode(result, out)}
         except Exception as exc:  # noqa: BLE001 - the grader's callable refused these arguments
             answer, out = {"ok": False, "error": {"message": f"{type(exc).__name__}: {exc}"}}, []
+        del blobs[:]  # the arguments' buffers are not kept while the call goes on
         wire.send(self.child.sock, answer, out)
+        return ran
 
     def _remember(self, handle: int, state: Any) -> None:
         if isinstance(state, dict) and all(
@@ -332,9 +405,10 @@ class AssignmentRun:
             if isinstance(obj, RemoteObject):
                 return {"h": obj._handle}
             if callable(obj):
-                key = len(self.callbacks) + 1
-                self.callbacks[key] = obj
-                return {"c": key}
+                # Numbers are never reused: a stub kept from an earlier test names nothing.
+                self.last_callback += 1
+                self.callbacks[self.last_callback] = obj
+                return {"c": self.last_callback}
             raise TypeError(f"a {type(obj).__name__} cannot be sent to the student's code")
 
         return wire.encode(value, fallback, blobs)
@@ -351,6 +425,7 @@ class AssignmentRun:
                                     if isinstance(methods, list) else frozenset())
             raise wire.WireError("the worker may not send callbacks")
 
+        self.budget.check_value(node)
         try:
             return wire.decode(node, blobs, fallback)
         except wire.WireError as exc:

@@ -3,11 +3,12 @@
 ``Sandbox.wrap(argv, slot)`` turns the worker's command line into the command that starts
 it confined. Best available first:
 
-- ``bwrap``: bubblewrap. No network, read-only system, a private ``/tmp``, nothing of the
-  instructor's tree visible (the hidden suites, the reference, other students), of the
-  ``grader`` package only ``grader/worker`` (the jet data generator, the runner and the
-  gradebook are not importable beside student code), a new PID namespace, and an
-  unprivileged uid per pool slot (when the grader runs as root).
+- ``bwrap``: bubblewrap. No network, read-only system, a private ``/tmp`` and ``/dev/shm``
+  of a fixed size, nothing of the instructor's tree visible (the hidden suites, the
+  reference, other students), of the ``grader`` package only ``grader/worker`` (the jet data
+  generator, the runner and the gradebook are not importable beside student code), new PID
+  and IPC namespaces, and (when the grader runs as root) a zygote holding only CAP_SETUID and
+  CAP_SETGID whose children each run under an unprivileged uid of their own.
 - ``unshare``: util-linux ``unshare``: no network and a new PID namespace, but the file
   system is the host's; the hidden suites are readable. Used only when bwrap is missing.
 - ``none``: a plain subprocess. Resource limits and timeouts still hold.
@@ -33,6 +34,11 @@ WORKER_PACKAGE = GRADER_PACKAGE / "worker"
 """The only part of ``grader`` the sandbox shows: ``grader`` is an empty folder around it."""
 WORKER_BOOT = "import sys; sys.path.insert(0, sys.argv.pop(1)); import grader.worker"
 BASE_UID = 61000
+UID_SLOTS = 2000
+"""Pool slots get disjoint pairs of child uids in 61000..64999 (below nobody's 65534)."""
+ZYGOTE_HOME = ".zygote"
+"""The zygote's own HOME inside the sandbox's /tmp; every other entry is wiped per child."""
+DEFAULT_SCRATCH_MB = 256
 ETC_FILES = ("ld.so.cache", "localtime", "passwd", "group", "nsswitch.conf", "hosts")
 THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
 
@@ -40,13 +46,14 @@ THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUM
 def worker_command(*args: str) -> list[str]:
     """The command line that starts the zygote from this very checkout of ``grader``.
 
-    ``-I`` ignores ``PYTHONPATH`` and the environment, so the folder holding ``grader`` goes
-    first on ``sys.path`` explicitly: the worker is the one beside this trusted side, never
-    another installed copy, and inside bwrap it finds ``grader`` as a namespace holding only
-    ``worker``.
+    The folder holding ``grader`` goes first on ``sys.path`` explicitly: the worker is the one
+    beside this trusted side, never another installed copy, and inside bwrap it finds
+    ``grader`` as a namespace holding only ``worker``. Not ``-I``: that ignores the
+    ``PYTHON*`` variables of the sandbox's environment (the hash seed among them); every
+    sandbox sets the whole environment, so ``-s -P`` (no user site, no script folder) suffice.
     """
     boot = WORKER_BOOT + ".__main__ as m; m.main()"
-    return [sys.executable, "-I", "-c", boot, str(GRADER_PACKAGE.parent), *args]
+    return [sys.executable, "-s", "-P", "-c", boot, str(GRADER_PACKAGE.parent), *args]
 
 
 def worker_environment(home: str) -> dict[str, str]:
@@ -55,6 +62,8 @@ def worker_environment(home: str) -> dict[str, str]:
         "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
         "HOME": home,
         "LANG": "C.UTF-8",
+        # The worker imports the very package the trusted side runs, however that was found
+        # (an editable install may point elsewhere); in bwrap only that folder is visible.
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONHASHSEED": "0",
         "PYTHONUNBUFFERED": "1",
@@ -79,7 +88,9 @@ class Sandbox:
     isolates_files: bool = False
     scratch: str = field(default_factory=lambda: os.environ.get("TMPDIR", "/tmp"))
 
-    def wrap(self, argv: list[str], slot: int) -> tuple[list[str], dict[str, str]]:
+    def wrap(self, argv: list[str], slot: int,
+             scratch_mb: int = DEFAULT_SCRATCH_MB) -> tuple[list[str], dict[str, str]]:
+        """The command that starts ``argv`` confined, and its whole environment."""
         return argv, worker_environment(self.scratch)
 
     def worker_args(self, slot: int) -> list[str]:
@@ -95,7 +106,8 @@ class UnshareSandbox(Sandbox):
         "weak sandbox (unshare, bubblewrap not found): no network, but the file system is shared"
     )
 
-    def wrap(self, argv: list[str], slot: int) -> tuple[list[str], dict[str, str]]:
+    def wrap(self, argv: list[str], slot: int,
+             scratch_mb: int = DEFAULT_SCRATCH_MB) -> tuple[list[str], dict[str, str]]:
         prefix = ["unshare", "--fork", "--pid", "--mount-proc", "--net", "--ipc", "--uts",
                   "--kill-child", "--"]
         return prefix + argv, worker_environment(self.scratch)
@@ -113,11 +125,13 @@ class BwrapSandbox(Sandbox):
     isolates_files: bool = True
     scratch: str = "/tmp"
 
-    def wrap(self, argv: list[str], slot: int) -> tuple[list[str], dict[str, str]]:
+    def wrap(self, argv: list[str], slot: int,
+             scratch_mb: int = DEFAULT_SCRATCH_MB) -> tuple[list[str], dict[str, str]]:
         args = ["bwrap", "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-net",
                 "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
         if os.getuid() == 0:
-            args += ["--cap-add", "CAP_SETUID,CAP_SETGID"]
+            # bwrap run by root keeps every capability unless told otherwise.
+            args += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
         else:
             args += ["--unshare-user"]
         args += ["--ro-bind", "/usr", "/usr"]
@@ -131,7 +145,11 @@ class BwrapSandbox(Sandbox):
             if (Path("/etc") / name).exists():
                 args += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
         # /tmp first: a checkout under /tmp is then bound on top of it, not hidden by it.
-        args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]
+        size = str(max(scratch_mb, 1) << 20)
+        args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", size,
+                 "--tmpfs", "/dev/shm", "--mqueue", "/dev/mqueue",
+                 "--perms", "1777", "--size", size, "--tmpfs", "/tmp",
+                 "--perms", "0755", "--dir", f"/tmp/{ZYGOTE_HOME}"]
         for path in _python_trees():
             args += _parents(path)
             args += ["--ro-bind", str(path), str(path)]
@@ -142,17 +160,17 @@ class BwrapSandbox(Sandbox):
         args += ["--tmpfs", package, "--ro-bind", str(WORKER_PACKAGE), str(WORKER_PACKAGE),
                  "--remount-ro", package]
         args += ["--chdir", "/tmp", "--clearenv"]
-        for key, value in worker_environment("/tmp").items():
+        for key, value in worker_environment(f"/tmp/{ZYGOTE_HOME}").items():
             args += ["--setenv", key, value]
         return [*args, "--", *argv], {}
 
     def worker_args(self, slot: int) -> list[str]:
-        args = ["--scratch", "/tmp", "--own-pid-namespace"]
+        args = ["--scratch", "/tmp", "--own-pid-namespace", "--keep", ZYGOTE_HOME]
         for path in [*_python_trees(), GRADER_PACKAGE]:
             if path.is_relative_to("/tmp"):
                 args += ["--keep", path.relative_to("/tmp").parts[0]]
         if os.getuid() == 0:
-            args += ["--uid", str(BASE_UID + slot), "--gid", str(BASE_UID + slot)]
+            args += ["--child-uid", str(BASE_UID + 2 * (slot % UID_SLOTS))]
         return args
 
 

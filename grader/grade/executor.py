@@ -118,6 +118,7 @@ def failed(task: Task, exc: BaseException) -> StudentResult:
         assignments=[
             AssignmentResult(assignment=name, score=0.0, max_score=0.0, status="error",
                              message=message, cause=cause,
+                             grader_failure=text if cause == "grader" else "",
                              files=list(task.submission.assignments.get(name, [])))
             for name in task.assignments
         ],

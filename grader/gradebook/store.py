@@ -47,6 +47,9 @@ from grader.results import AssignmentResult, StudentResult, TestResult
 LateRules = Mapping[str, LateRule]
 """assignment -> the late rule its results are graded under."""
 
+GRADER_FAILURE = "grader_failure"
+"""The artifacts key that stores ``AssignmentResult.grader_failure`` (read with the evidence)."""
+
 _RESULT_COLUMNS = (
     schema.results.c.id,
     schema.assignments.c.name.label("assignment"),
@@ -290,7 +293,7 @@ class Gradebook:
             "message": clean_text(result.message),
             "output": clean_text(result.output),
             "notebook": clean_text(result.notebook) if result.notebook is not None else None,
-            "artifacts": clean_json(result.artifacts),
+            "artifacts": clean_json(_with_failure(result)),
             "duration": float(result.duration),
             "late_deadline": late.deadline if late is not None else None,
             "late_per_day": float(late.penalty_per_day) if late is not None else 0.0,
@@ -442,8 +445,8 @@ class Gradebook:
         action = f"looking up {student}/{assignment}"
         with translate_errors(self.url, action), self._engine.connect() as connection:
             row = connection.execute(query).one_or_none()
-            if row is None:
-                return None
+            if row is None or GRADER_FAILURE in (row.artifacts or {}):
+                return None  # a failure of the grader's is graded again, never reused
             tests = self._tests(connection, [row.id])
         return _result_from_row(row, tests.get(row.id, []), evidence=True)
 
@@ -794,7 +797,16 @@ def _inputs(row: Any, override: Override | None) -> GradeInputs:
     )
 
 
+def _with_failure(result: AssignmentResult) -> dict[str, Any]:
+    """The artifacts as stored: a grader failure rides along under a key of its own."""
+    if not result.grader_failure:
+        return result.artifacts
+    return {**result.artifacts, GRADER_FAILURE: result.grader_failure}
+
+
 def _result_from_row(row: Any, tests: list[TestResult], *, evidence: bool) -> AssignmentResult:
+    artifacts = dict(row.artifacts or {}) if evidence else {}
+    failure = str(artifacts.pop(GRADER_FAILURE, ""))
     return AssignmentResult(
         assignment=row.assignment,
         score=row.score,
@@ -808,6 +820,7 @@ def _result_from_row(row: Any, tests: list[TestResult], *, evidence: bool) -> As
         duration=row.duration,
         output=row.output if evidence else "",
         notebook=row.notebook if evidence else None,
-        artifacts=dict(row.artifacts or {}) if evidence else {},
+        artifacts=artifacts,
         cause=row.cause or "",
+        grader_failure=failure,
     )

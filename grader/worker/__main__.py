@@ -4,12 +4,15 @@ Started by the trusted side inside the sandbox with its control socket on fd 3. 
 command arrives as one byte (carrying file descriptors for ``spawn``) followed by a frame:
 
     spawn  {files, limits, first_handle} + fds [child socket, output file] -> {"pid": n}
-    finish {pid}                     -> {"status": wait status, "signal": n|None, "code": n|None}
+    finish {pid}          -> {"status": wait status, "signal": n|None, "code": n|None,
+                              "clean": bool, "left": [what the wipe could not remove]}
 
-Before anything else it drops to the unprivileged uid it was given, imports the heavy
-modules, and makes itself non-dumpable so that a child cannot ptrace it or read its memory.
-Between children it kills every other process it can see (only in its own PID namespace)
-and wipes the scratch folder, so one student leaves nothing behind for the next.
+Given ``--child-uid`` (the sandbox runs it as root), the zygote keeps uid 0 with only
+CAP_SETUID and CAP_SETGID and never runs student code; each child drops to a uid of its own
+(see ``scratch``), so it cannot signal, trace or starve the zygote or the next child. The
+zygote makes itself non-dumpable. Between children it kills every process of the child,
+empties the scratch folder, ``/dev/shm`` and the IPC namespace, and reports what it could
+not remove: the trusted side then restarts the sandbox before the next student.
 """
 
 from __future__ import annotations
@@ -20,33 +23,25 @@ import gc
 import importlib
 import os
 import resource
-import shutil
 import signal
 import socket
 import sys
 import tempfile
+import traceback
 from typing import Any
 
-from . import wire
+from . import scratch, wire
 from .child import Child
 
 CONTROL_FD = 3
 PR_SET_DUMPABLE = 4
 
 
-def _drop_privileges(uid: int | None, gid: int | None) -> None:
-    if uid is None or os.getuid() != 0:
-        return
-    os.setgroups([])
-    os.setgid(gid if gid is not None else uid)
-    os.setuid(uid)
-
-
 def _first_to_go() -> None:
     """Ask the kernel's OOM killer to pick the sandbox (every child inherits this) first.
 
-    Raising one's own score needs no privilege, but must happen while still dumpable: before
-    the uid changes.
+    Raising one's own score needs no privilege; the zygote does it at start, so every child
+    inherits it before it changes uid.
     """
     try:
         with open("/proc/self/oom_score_adj", "w") as handle:
@@ -55,9 +50,9 @@ def _first_to_go() -> None:
         pass
 
 
-def _non_dumpable() -> None:
+def _set_dumpable(value: int) -> None:
     try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, value, 0, 0, 0)
     except (OSError, AttributeError):
         pass
 
@@ -81,13 +76,16 @@ def _set_limits(limits: dict[str, Any]) -> None:
 
 
 class Zygote:
-    def __init__(self, control: socket.socket, scratch: str, own_pid_namespace: bool,
-                 keep: tuple[str, ...] = ()) -> None:
+    def __init__(self, control: socket.socket, scratch_dir: str, own_pid_namespace: bool,
+                 keep: tuple[str, ...] = (), child_uid: int | None = None) -> None:
         self.control = control
-        self.scratch = scratch
-        self.keep = set(keep)
+        self.scratch = scratch_dir
+        self.keep = frozenset(keep)
         self.own_pid_namespace = own_pid_namespace
-        self.workdir: str | None = None
+        self.child_uid = child_uid if os.getuid() == 0 else None
+        self.root: str | None = None
+        self.uid: int | None = None
+        self.serial = 0
 
     def serve(self) -> None:
         wire.send(self.control, {"ready": True, "pid": os.getpid(), "uid": os.getuid()})
@@ -112,11 +110,13 @@ class Zygote:
     def spawn(self, message: dict[str, Any], blobs: list[wire.Blob], fds: list[int]) -> int:
         child_fd, output_fd = fds
         if self.own_pid_namespace:
-            # Alone in this sandbox: a fixed path keeps tracebacks identical between runs.
-            self.workdir = os.path.join(self.scratch, "submission")
-            os.makedirs(self.workdir)
+            # Alone in this sandbox: fixed paths keep tracebacks identical between runs.
+            self.root = self.scratch
         else:
-            self.workdir = tempfile.mkdtemp(prefix="submission-", dir=self.scratch)
+            self.root = tempfile.mkdtemp(prefix="grader-child-", dir=self.scratch)
+        if self.child_uid is not None:
+            self.uid, _ = scratch.child_ids(self.child_uid, self.serial)
+        self.serial += 1
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
@@ -133,34 +133,36 @@ class Zygote:
             os.closerange(CONTROL_FD + 1, 65536)
             signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
             signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+            scratch.become(self.uid, self.uid)
+            _set_dumpable(1)  # its /proc entries belong to its own uid, not to root
+            os.umask(0o077)
+            workdir = os.path.join(self.root, "submission")
+            os.makedirs(workdir)
             for (name, index) in message["files"]:
-                target = os.path.join(self.workdir, os.path.basename(name))
+                target = os.path.join(workdir, os.path.basename(name))
                 with open(target, "wb") as handle:
                     handle.write(blobs[index])
-            os.chdir(self.workdir)
-            os.environ["HOME"] = self.workdir
+            os.chdir(workdir)
+            scratch.own_home(os.path.join(self.root, "home"))
             _set_limits(message.get("limits", {}))
-            Child(socket.socket(fileno=CONTROL_FD), self.workdir,
+            Child(socket.socket(fileno=CONTROL_FD), workdir,
                   first_handle=int(message.get("first_handle", 1))).serve()
         except BaseException:  # noqa: BLE001 - the child must never return into the zygote
+            traceback.print_exc()  # a failure of ours before the child served: in its output
             status = 70
         finally:
             os._exit(status)
 
     def finish(self, pid: int) -> dict[str, Any]:
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        if self.own_pid_namespace:
-            try:
-                os.kill(-1, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
+        with scratch.as_user(self.uid, self.uid):
+            scratch.kill_child(pid)
         try:
             _, status = os.waitpid(pid, 0)
         except ChildProcessError:
             status = 0
+        if self.own_pid_namespace:  # alone in this sandbox: every process of its uid is its
+            with scratch.as_user(self.uid, self.uid):
+                scratch.kill_user(self.uid if self.uid is not None else os.getuid())
         while True:
             try:
                 reaped, _ = os.waitpid(-1, os.WNOHANG)
@@ -168,35 +170,30 @@ class Zygote:
                 break
             if reaped == 0:
                 break
-        self._wipe()
+        left = self._wipe()
         return {
             "status": status,
             "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
             "code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
+            "clean": not left,
+            "left": left[:20],
         }
 
-    def _wipe(self) -> None:
+    def _wipe(self) -> list[str]:
+        root, self.root = self.root, None
+        if root is None:
+            return []
         if self.own_pid_namespace:
-            for entry in os.listdir(self.scratch):
-                if entry in self.keep:
-                    continue
-                path = os.path.join(self.scratch, entry)
-                if os.path.isdir(path) and not os.path.islink(path):
-                    shutil.rmtree(path, ignore_errors=True)
-                else:
-                    try:
-                        os.unlink(path)
-                    except OSError:
-                        pass
-        elif self.workdir:
-            shutil.rmtree(self.workdir, ignore_errors=True)
-        self.workdir = None
+            folders = {root: self.keep, **{d: frozenset() for d in scratch.SHM_DIRS}}
+            return scratch.wipe(self.uid, folders, ipc=True)
+        scratch.remove(root)
+        return [root] if os.path.lexists(root) else []
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m grader.worker")
-    parser.add_argument("--uid", type=int)
-    parser.add_argument("--gid", type=int)
+    parser.add_argument("--child-uid", type=int,
+                        help="first uid of the children (as root: each child gets its own)")
     parser.add_argument("--preload", default="")
     parser.add_argument("--scratch", default=tempfile.gettempdir())
     parser.add_argument("--own-pid-namespace", action="store_true")
@@ -205,7 +202,6 @@ def main() -> None:
                         help="entries of the scratch folder never wiped (bound trees)")
     args = parser.parse_args()
     _first_to_go()
-    _drop_privileges(args.uid, args.gid)
     os.makedirs(args.scratch, exist_ok=True)
     for name in filter(None, args.preload.split(",")):
         try:
@@ -223,12 +219,13 @@ def main() -> None:
     # so children do not copy them on write just by scanning them.
     gc.collect()
     gc.freeze()
-    _non_dumpable()
+    _set_dumpable(0)
     if args.control_fd != CONTROL_FD:
         os.dup2(args.control_fd, CONTROL_FD)
         os.close(args.control_fd)
     control = socket.socket(fileno=CONTROL_FD)
-    Zygote(control, args.scratch, args.own_pid_namespace, tuple(args.keep)).serve()
+    Zygote(control, args.scratch, args.own_pid_namespace, tuple(args.keep),
+           child_uid=args.child_uid).serve()
 
 
 if __name__ == "__main__":

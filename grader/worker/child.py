@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import wire
+from . import notebook_caps, wire
 from .builtins import BUILTINS
 from .seeding import seed_generators
 
@@ -339,17 +339,21 @@ class Child:
     ) -> dict[str, Any]:
         from .notebook import run_notebook  # noqa: PLC0415 - IPython only when needed
 
+        path = os.path.join(self.workdir, filename)
+        max_bytes = int(message.get("max_notebook_bytes", notebook_caps.DEFAULT_MAX_BYTES))
+        notebook_caps.check_file(path, max_bytes,
+                                 int(message.get("max_notebook_cells",
+                                                 notebook_caps.DEFAULT_MAX_CELLS)))
         run = run_notebook(
-            os.path.join(self.workdir, filename),
+            path,
             cell_timeout=message.get("cell_timeout"),
             max_output_bytes=int(message.get("max_output_bytes", 64_000)),
         )
-        import json  # noqa: PLC0415
-
-        report["notebooks"][filename] = json.dumps(run.notebook)
+        text, note = notebook_caps.kept_text(run.notebook, max_bytes)
+        report["notebooks"][filename] = text
         entry["cell_errors"] = [
             {"cell": e.cell, "ename": e.ename, "evalue": e.evalue, "traceback": e.traceback}
             for e in run.errors
         ]
-        entry["notes"] = list(run.notes)
+        entry["notes"] = list(run.notes) + ([note] if note else [])
         return run.namespace

@@ -66,6 +66,10 @@ class ChannelTimeout(WireError):
     """No complete frame arrived before the deadline."""
 
 
+class FrameTooLarge(WireError):
+    """A frame's header announces more than the reader allows; nothing of it was read."""
+
+
 Blob = bytes | bytearray
 """A blob as sent (bytes) or as received (a bytearray, so arrays built on it are writable)."""
 Encoder = Callable[[Any], dict[str, Any]]
@@ -196,17 +200,26 @@ def recv(
     sock: socket.socket,
     deadline: float | None = None,
     max_bytes: int = MAX_FRAME_BYTES,
+    max_json: int = MAX_JSON_BYTES,
+    sizes: list[int] | None = None,
 ) -> tuple[dict[str, Any], list[Blob]]:
-    """Read one frame; ``deadline`` is a ``time.monotonic()`` value or None for no limit."""
+    """Read one frame; ``deadline`` is a ``time.monotonic()`` value or None for no limit.
+
+    A frame over ``max_bytes`` (or a JSON part over ``max_json``) is refused from its header,
+    before any of it is read. Each blob is read into a buffer of its own, so the frame is held
+    once, never copied. The frame's size is appended to ``sizes`` when given.
+    """
     json_len, count, blob_bytes = HEADER.unpack(_read_exact(sock, HEADER.size, deadline))
-    if json_len > MAX_JSON_BYTES or count > 1_000_000:
-        raise WireError(f"frame header out of bounds ({json_len} bytes of JSON, {count} blobs)")
+    if json_len > max_json or count > 1_000_000:
+        raise FrameTooLarge(f"a frame of {json_len:,} bytes of JSON and {count:,} arrays, "
+                            f"larger than the {max_json:,} bytes of JSON allowed")
     if json_len + blob_bytes > max_bytes:
-        raise WireError(f"frame larger than {max_bytes >> 20} MiB")
-    body = _read_exact(sock, SIZE.size * count + json_len + blob_bytes, deadline)
-    view = memoryview(body)
-    sizes = struct.unpack_from(f"!{count}Q", view)
-    if sum(sizes) != blob_bytes:
+        raise FrameTooLarge(f"a frame of {json_len + blob_bytes:,} bytes, larger than the "
+                            f"{max_bytes:,} allowed")
+    head = _read_exact(sock, SIZE.size * count + json_len, deadline)
+    view = memoryview(head)
+    blob_sizes = struct.unpack_from(f"!{count}Q", view)
+    if sum(blob_sizes) != blob_bytes:
         raise WireError("frame header does not match its blob sizes")
     start = SIZE.size * count
     try:
@@ -215,11 +228,9 @@ def recv(
         raise WireError(f"frame is not valid JSON: {exc}") from exc
     if not isinstance(message, dict):
         raise WireError("frame is not a JSON object")
-    blobs: list[Blob] = []
-    offset = start + json_len
-    for size in sizes:
-        blobs.append(bytearray(view[offset:offset + size]))
-        offset += size
+    blobs: list[Blob] = [_read_exact(sock, size, deadline) for size in blob_sizes]
+    if sizes is not None:
+        sizes.append(HEADER.size + len(head) + blob_bytes)
     return message, blobs
 
 
