@@ -6,6 +6,7 @@ process pool, Dask workers, ``grade check`` and ``grade validate``.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from typing import Any
@@ -13,9 +14,9 @@ from typing import Any
 from ..course import Course
 from ..discover import StudentSubmission, files_hash
 from ..results import AssignmentResult, StudentResult
-from .host import DEFAULT_PRELOAD, WorkerHost
+from .assignment_run import AssignmentRun, LoadReport
+from .host import DEFAULT_PRELOAD, SharedChild, WorkerHost
 from .plugin import Job
-from .remote import AssignmentRun, LoadReport, SharedChild
 from .sandbox import Sandbox
 from .session import SuiteSession
 
@@ -87,8 +88,9 @@ class Engine:
             union: dict[str, bytes] = {}
             for name in members:
                 union.update(files[name])
-            limits = self.configs[members[0]].limits.to_dict()
-            limits["cpu_seconds"] = sum(self.configs[n].limits.cpu_seconds for n in members)
+            limits = dataclasses.replace(
+                self.configs[members[0]].limits,
+                cpu_seconds=sum(self.configs[n].limits.cpu_seconds for n in members))
             child = SharedChild(self.host, union, limits)
             shared.update({name: child for name in members})
         return shared
@@ -109,11 +111,10 @@ class Engine:
             return self._result(assignment, submission, files, job, "missing", problem or
                                 f"nothing submitted for {assignment}: expected "
                                 f"{' or '.join(config.files) or 'a notebook'}", started)
-        limits = config.limits.to_dict()
         own = shared is None
         if shared is None:
-            shared = SharedChild(self.host, files, limits)
-        run = AssignmentRun(shared, assignment, files, list(config.names), limits)
+            shared = SharedChild(self.host, files, config.limits)
+        run = AssignmentRun(shared, assignment, files, list(config.names), config.limits)
         job = Job(assignment, run, reference=reference)
         try:
             self.session.run(job)

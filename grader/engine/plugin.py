@@ -24,7 +24,8 @@ import pytest
 
 from ..errors import GradingAborted, StudentCodeError, SubmissionTimeout
 from ..results import TestResult, TestStatus
-from .remote import AssignmentRun, RemoteException, SubmissionProxy
+from .assignment_run import AssignmentRun
+from .proxy import RemoteException, SubmissionProxy
 
 MAX_MESSAGE = 3000
 

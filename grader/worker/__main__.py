@@ -1,10 +1,8 @@
 """The zygote: pays the imports once, then forks one fresh child per student to grade.
 
 Started by the trusted side inside the sandbox with its control socket on fd 3. Every
-command arrives as one byte (carrying file descriptors for ``spawn``) followed by a frame:
-
-    spawn  {files, limits, first_handle} + fds [child socket, output file] -> {"pid": n}
-    finish {pid}                     -> {"status": wait status, "signal": n|None, "code": n|None}
+command arrives as one byte (carrying file descriptors for ``spawn``) followed by a frame;
+``protocol`` declares them (``spawn`` forks a child, ``finish`` ends it and reports how).
 
 Before anything else it drops to the unprivileged uid it was given, imports the heavy
 modules, and makes itself non-dumpable so that a child cannot ptrace it or read its memory.
@@ -25,10 +23,10 @@ import signal
 import socket
 import sys
 import tempfile
-from typing import Any
+from typing import cast
 
-from . import wire
-from .child import Child
+from . import protocol, wire
+from .child import ChildServer
 
 CONTROL_FD = 3
 PR_SET_DUMPABLE = 4
@@ -49,7 +47,7 @@ def _non_dumpable() -> None:
         pass
 
 
-def _set_limits(limits: dict[str, Any]) -> None:
+def _set_limits(limits: protocol.ChildLimits) -> None:
     def limit(kind: int, value: int | None) -> None:
         if value is None or value <= 0:
             return
@@ -57,12 +55,12 @@ def _set_limits(limits: dict[str, Any]) -> None:
         soft = value if hard == resource.RLIM_INFINITY else min(value, hard)
         resource.setrlimit(kind, (soft, hard))
 
-    limit(resource.RLIMIT_CPU, limits.get("cpu_seconds"))
-    memory_mb = limits.get("memory_mb") or 0
+    limit(resource.RLIMIT_CPU, limits["cpu_seconds"])
+    memory_mb = limits["memory_mb"]
     limit(resource.RLIMIT_AS, memory_mb << 20 if memory_mb > 0 else None)
-    limit(resource.RLIMIT_FSIZE, (limits.get("max_file_mb") or 0) << 20)
+    limit(resource.RLIMIT_FSIZE, limits["max_file_mb"] << 20)
     if os.getuid() != 0:
-        limit(resource.RLIMIT_NPROC, limits.get("max_processes"))
+        limit(resource.RLIMIT_NPROC, limits["max_processes"])
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
@@ -76,18 +74,19 @@ class Zygote:
         self.workdir: str | None = None
 
     def serve(self) -> None:
-        wire.send(self.control, {"ready": True, "pid": os.getpid(), "uid": os.getuid()})
+        ready: protocol.Ready = {"ready": True, "pid": os.getpid(), "uid": os.getuid()}
+        wire.send(self.control, ready)
         while True:
             try:
                 _, fds, _, _ = socket.recv_fds(self.control, 1, 2)
                 message, blobs = wire.recv(self.control)
             except (wire.ChannelClosed, ConnectionError, OSError):
                 return
-            op = message.get("op")
-            reply: dict[str, Any]
-            if op == "spawn":
-                reply = {"pid": self.spawn(message, blobs, fds)}
-            elif op == "finish":
+            op = protocol.op_of(message)
+            reply: protocol.Spawned | protocol.Finished | dict[str, str]
+            if op == protocol.SPAWN:
+                reply = {"pid": self.spawn(cast(protocol.Spawn, message), blobs, fds)}
+            elif op == protocol.FINISH:
                 reply = self.finish(int(message["pid"]))
             else:
                 reply = {"error": f"unknown op {op!r}"}
@@ -95,7 +94,7 @@ class Zygote:
                 os.close(fd)
             wire.send(self.control, reply)
 
-    def spawn(self, message: dict[str, Any], blobs: list[wire.Blob], fds: list[int]) -> int:
+    def spawn(self, message: protocol.Spawn, blobs: list[wire.Blob], fds: list[int]) -> int:
         child_fd, output_fd = fds
         if self.own_pid_namespace:
             # Alone in this sandbox: a fixed path keeps tracebacks identical between runs.
@@ -125,15 +124,15 @@ class Zygote:
                     handle.write(blobs[index])
             os.chdir(self.workdir)
             os.environ["HOME"] = self.workdir
-            _set_limits(message.get("limits", {}))
-            Child(socket.socket(fileno=CONTROL_FD), self.workdir,
-                  first_handle=int(message.get("first_handle", 1))).serve()
+            _set_limits(message["limits"])
+            ChildServer(socket.socket(fileno=CONTROL_FD), self.workdir,
+                        first_handle=int(message["first_handle"])).serve()
         except BaseException:  # noqa: BLE001 - the child must never return into the zygote
             status = 70
         finally:
             os._exit(status)
 
-    def finish(self, pid: int) -> dict[str, Any]:
+    def finish(self, pid: int) -> protocol.Finished:
         try:
             os.killpg(pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):

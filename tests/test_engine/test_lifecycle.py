@@ -68,8 +68,8 @@ def test_assignments_with_equal_limits_share_one_child() -> None:
     assert set(shared["softmax"].files) == {"softmax.py", "cross_entropy.py"}
     assert set(shared["jet_classifier"].files) == {"jet_classifier.py"}
     cpu = {name: course.config(name).limits.cpu_seconds for name in names}
-    assert shared["softmax"].limits["cpu_seconds"] == cpu["softmax"] + cpu["cross_entropy"]
-    assert shared["jet_classifier"].limits["memory_mb"] == 0
+    assert shared["softmax"].limits.cpu_seconds == cpu["softmax"] + cpu["cross_entropy"]
+    assert shared["jet_classifier"].limits.memory_mb == 0
 
 
 TIMED_SUITE = '''

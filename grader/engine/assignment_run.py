@@ -1,0 +1,325 @@
+"""One assignment of one student, run in the child its student shares (``host.SharedChild``).
+
+``AssignmentRun`` loads the assignment's files into the shared child, enforces the per-call
+and per-assignment wall time, restarts a child that crashed (a few times), stops calling a
+function that ran out of time, serves the child's callbacks, and turns what comes back into
+plain values, ``proxy.RemoteObject`` handles, or ``proxy.RemoteException`` subclasses.
+Nothing the student wrote is ever executed or unpickled here.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..config import Limits
+from ..errors import ProtocolError, SubmissionTimeout, WorkerDiedError
+from ..worker import protocol, wire
+from .host import ChildHandle, ExitInfo, SharedChild
+from .proxy import RemoteObject, remote_exception
+
+# A child that crashed is restarted for the next test (a bad input costs one test, not all);
+# after a third timeout the remaining tests fail at once instead of waiting out the clock.
+# A function that ran out of time is not called again in the same assignment: an infinite
+# loop costs its call timeout once, not once per test.
+MAX_RESTARTS = 3
+MAX_TIMEOUTS = 3
+_STATE_TYPES = (bool, int, float, str)
+
+
+@dataclass
+class LoadReport:
+    """What the child said about loading the student's files."""
+
+    files: list[protocol.FileReport] = field(default_factory=list)
+    notebooks: dict[str, str] = field(default_factory=dict)
+
+    def callable(self, name: str) -> bool:
+        provider = self.provider(name)
+        return any(entry["file"] == provider and name in entry.get("callables", [])
+                   for entry in self.files)
+
+    def provider(self, name: str) -> str | None:
+        for entry in self.files:
+            if name in entry.get("defines", []):
+                return str(entry["file"])
+        return None
+
+    def errors(self) -> list[str]:
+        lines = []
+        for entry in self.files:
+            if entry.get("error"):
+                err = entry["error"]
+                assert err is not None
+                lines.append(f"{entry['file']} failed to load:\n{err.get('traceback') or err}")
+            for cell in entry.get("cell_errors", []):
+                lines.append(
+                    f"{entry['file']}, cell {cell['cell']}: {cell['ename']}: {cell['evalue']}"
+                )
+        return lines
+
+
+class AssignmentRun:
+    """One (student, assignment): its files, its clock, and the child it shares."""
+
+    def __init__(
+        self,
+        shared: SharedChild,
+        assignment: str,
+        files: dict[str, bytes],
+        names: list[str],
+        limits: Limits,
+    ) -> None:
+        self.shared = shared
+        self.assignment = assignment
+        self.files = files
+        self.names = names
+        self.limits = limits
+        self.call_timeout = float(limits.call_timeout)
+        self.total_timeout = float(limits.total_timeout)
+        self.max_output = int(limits.max_output_kb) * 1024
+        self.deadline: float | None = None
+        self.child: ChildHandle | None = None
+        self.mark = 0
+        self.load: LoadReport | None = None
+        self.failure: BaseException | None = None
+        self.restarts = 0
+        self.timeouts = 0
+        self.outputs: list[str] = []
+        self.timed_out = False
+        self.test = ""
+        self.stopped: dict[str, str] = {}
+        self.callbacks: dict[int, Callable[..., Any]] = {}
+        # Plain attributes of the student's objects as of the last reply (see child.plain_state);
+        # any request may run student code, so each one makes every snapshot stale.
+        self.epoch = 0
+        self.states: dict[int, tuple[int, dict[str, Any]]] = {}
+
+    # -- lifetime --------------------------------------------------------------------------
+    def ensure(self) -> LoadReport:
+        """A live child with the student's files loaded; raises if we gave up on them."""
+        if self.child is not None and self.load is not None:
+            return self.load
+        if self.failure is not None and self.restarts >= MAX_RESTARTS:
+            if self.timeouts >= MAX_TIMEOUTS:
+                raise SubmissionTimeout(
+                    f"not run: {self.timeouts} earlier calls of this assignment ran out of time, "
+                    "so its remaining tests were stopped"
+                )
+            # A fresh exception each time: re-raising one object grows its traceback.
+            raise _fresh(self.failure)
+        if self.deadline is None:
+            self.deadline = time.monotonic() + self.total_timeout
+        elif time.monotonic() >= self.deadline:
+            self.timed_out = True
+            raise SubmissionTimeout(
+                f"the assignment used up its {self.total_timeout:g} s of wall time"
+            )
+        self.child, self.mark = self.shared.acquire()
+        # Loading runs the student's files (a notebook's every cell): it may take the
+        # assignment's whole wall time, not just one call's.
+        report = self.request(
+            protocol.load(self.assignment, list(self.files), self.names,
+                          self.limits.cell_timeout, self.max_output),
+            timeout=self.total_timeout,
+        )
+        if not isinstance(report, dict):
+            raise ProtocolError("the worker answered the load with something that is no report")
+        notebooks = report.get("notebooks", {})
+        if isinstance(notebooks, dict):
+            self.shared.notebooks.update({str(k): str(v) for k, v in notebooks.items()})
+        self.load = LoadReport(
+            files=list(report.get("files", [])),
+            notebooks={f: self.shared.notebooks[f] for f in self.files
+                       if f in self.shared.notebooks},
+        )
+        return self.load
+
+    def close(self) -> None:
+        """The assignment is done: keep what it printed; the child lives on for the next."""
+        if self.child is not None:
+            self.outputs.append(self.shared.output(self.mark, self.max_output))
+            self.child = None
+
+    def _drop_child(self) -> ExitInfo | None:
+        if self.child is None:
+            return None
+        info, text = self.shared.kill(self.mark, self.max_output)
+        self.outputs.append(text)
+        self.child = None
+        return info
+
+    def _abort(self, failure: BaseException) -> BaseException:
+        self._drop_child()
+        self.failure = failure
+        self.restarts += 1
+        return failure
+
+    # -- calls -----------------------------------------------------------------------------
+    def request(self, message: protocol.Request, blobs: list[wire.Blob] | None = None,
+                timeout: float | None = None, key: str = "") -> Any:
+        if key in self.stopped:
+            self.timed_out = True
+            raise SubmissionTimeout(
+                f"not run: {key} ran past the {self.call_timeout:g} s allowed for one call in "
+                f"{self.stopped[key]}, so it is not called again in this assignment"
+            )
+        if self.child is None:
+            self.ensure()
+        assert self.child is not None and self.deadline is not None
+        started = time.monotonic()
+        limit = min(timeout or self.call_timeout, self.deadline - started)
+        deadline = started + max(limit, 0.0)
+        self.epoch += 1
+        try:
+            wire.send(self.child.sock, message, blobs or [])
+            while True:
+                received, reply_blobs = wire.recv(self.child.sock, deadline)
+                if protocol.is_callback(received):
+                    spent = time.monotonic()
+                    self._serve_callback(received, reply_blobs)
+                    deadline += time.monotonic() - spent
+                    continue
+                break
+        except wire.ChannelTimeout:
+            self.timed_out = True
+            self.timeouts += 1
+            if key:
+                self.stopped[key] = self.test or "an earlier test"
+            if self.timeouts >= MAX_TIMEOUTS:
+                self.restarts = MAX_RESTARTS - 1
+            what = "the whole assignment" if limit < (timeout or self.call_timeout) else "one call"
+            allowed = limit if what == "one call" else self.total_timeout
+            raise self._abort(SubmissionTimeout(
+                f"{_describe(message)} ran past the {allowed:g} s allowed for {what}: "
+                "an infinite loop, or far too slow"
+            )) from None
+        except (wire.ChannelClosed, BrokenPipeError, ConnectionError) as exc:
+            info = self._drop_child()
+            raise self._abort(WorkerDiedError(
+                f"{_describe(message)} crashed: {info.describe() if info else exc}"
+            )) from None
+        except wire.WireError as exc:
+            raise self._abort(ProtocolError(f"the worker broke the protocol: {exc}")) from None
+        reply: dict[str, Any] = received
+        if reply.get("ok"):
+            value = self.decode(reply.get("value"), reply_blobs)
+            state = reply.get("state")
+            if isinstance(state, list) and len(state) == 2 and isinstance(state[0], int):
+                self._remember(state[0], state[1])
+            return value
+        error = reply.get("error")
+        raise remote_exception(error if isinstance(error, dict) else {"message": str(error)})
+
+    def _serve_callback(self, message: protocol.Message, blobs: list[wire.Blob]) -> None:
+        assert self.child is not None
+        function = self.callbacks.get(message.get("callback"))  # type: ignore[arg-type]
+        out: list[wire.Blob] = []
+        answer: protocol.Reply
+        try:
+            if function is None:
+                raise ProtocolError("unknown callback")
+            args = self.decode(message.get("args"), blobs)
+            kwargs = self.decode(message.get("kwargs"), blobs)
+            result = function(*args, **kwargs)
+            answer = protocol.ok(self.encode(result, out))
+        except Exception as exc:  # noqa: BLE001 - the grader's callable refused these arguments
+            # Only the message travels: the child raises its own CallbackError with it.
+            answer, out = protocol.failed({"message": f"{type(exc).__name__}: {exc}"}), []
+        wire.send(self.child.sock, answer, out)
+
+    def _remember(self, handle: int, state: Any) -> None:
+        if isinstance(state, dict) and all(
+            isinstance(k, str) and (v is None or type(v) in _STATE_TYPES)
+            for k, v in state.items()
+        ):
+            self.states[handle] = (self.epoch, state)
+
+    def snapshot(self, handle: int, attr: str) -> tuple[bool, Any]:
+        """(True, value) when ``attr`` of the object is known and nothing ran since."""
+        epoch, state = self.states.get(handle, (-1, {}))
+        if epoch == self.epoch and attr in state:
+            return True, state[attr]
+        return False, None
+
+    # -- values ----------------------------------------------------------------------------
+    def encode(self, value: Any, blobs: list[wire.Blob]) -> dict[str, Any]:
+        def fallback(obj: Any) -> dict[str, Any]:
+            if isinstance(obj, RemoteObject):
+                return {"h": obj._handle}
+            if callable(obj):
+                key = len(self.callbacks) + 1
+                self.callbacks[key] = obj
+                return {"c": key}
+            raise TypeError(f"a {type(obj).__name__} cannot be sent to the student's code")
+
+        return wire.encode(value, fallback, blobs)
+
+    def decode(self, node: Any, blobs: list[wire.Blob]) -> Any:
+        def fallback(tagged: dict[str, Any]) -> Any:
+            if "h" in tagged and isinstance(tagged["h"], int):
+                if "state" in tagged:
+                    self._remember(tagged["h"], tagged["state"])
+                methods = tagged.get("methods")
+                return RemoteObject(self, tagged["h"], str(tagged.get("type", "object")),
+                                    protocol.handle_is_callable(tagged),
+                                    methods=frozenset(m for m in methods if isinstance(m, str))
+                                    if isinstance(methods, list) else frozenset())
+            raise wire.WireError("the worker may not send callbacks")
+
+        try:
+            return wire.decode(node, blobs, fallback)
+        except wire.WireError as exc:
+            raise ProtocolError(f"the worker sent a malformed value: {exc}") from None
+
+    def call(self, ref: protocol.Ref, attr: str | None, args: tuple[Any, ...],
+             kwargs: dict[str, Any], what: str = "", key: str = "") -> Any:
+        """Call the student's function (``key`` names it for the timeout rule)."""
+        blobs: list[wire.Blob] = []
+        message = protocol.call(ref, attr, what, self.encode(list(args), blobs),
+                                self.encode(kwargs, blobs))
+        return self.request(message, blobs, key=key or what)
+
+    def call_each(self, ref: protocol.Ref, attr: str | None,
+                  calls: list[tuple[tuple[Any, ...], dict[str, Any]]], until_true: bool,
+                  what: str = "", key: str = "") -> list[Any]:
+        """Make every call of ``calls`` in one round trip (the call timeout covers them all)."""
+        blobs: list[wire.Blob] = []
+        encoded = self.encode([[list(args), dict(kwargs)] for args, kwargs in calls], blobs)
+        message = protocol.each(ref, attr, what, encoded, until_true)
+        results = self.request(message, blobs, key=key or what)
+        if not isinstance(results, list) or len(results) > len(calls):
+            raise ProtocolError("the worker answered a batch of calls with something else")
+        return results
+
+    def builtin(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """Run one of the worker's own operations (``grader.worker.builtins``)."""
+        self.ensure()
+        blobs: list[wire.Blob] = []
+        message = protocol.builtin(name, self.encode(list(args), blobs),
+                                   self.encode(kwargs, blobs))
+        return self.request(message, blobs)
+
+    def output(self) -> str:
+        return "\n".join(o for o in self.outputs if o)
+
+
+def _fresh(failure: BaseException) -> BaseException:
+    try:
+        return type(failure)(*failure.args)
+    except TypeError:
+        return failure.with_traceback(None)
+
+
+def _describe(message: protocol.Request) -> str:
+    fields: dict[str, Any] = dict(message)
+    op = protocol.op_of(fields)
+    if op == protocol.LOAD:
+        return "loading your files"
+    ref = fields.get("ref", {})
+    name = ref.get("name") or fields.get("what") or "an object you returned"
+    if fields.get("attr"):
+        name = f"{name}.{fields['attr']}"
+    return f"calling {name}" if op == protocol.CALL else f"using {name}"
