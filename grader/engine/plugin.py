@@ -22,7 +22,7 @@ from typing import Any, cast
 import numpy as np
 import pytest
 
-from ..errors import GradingAborted, StudentCodeError, SubmissionTimeout
+from ..errors import GradingAborted, StudentCodeError
 from ..results import TestResult, TestStatus
 from .assignment_run import AssignmentRun
 from .proxy import RemoteException, SubmissionProxy
@@ -63,12 +63,12 @@ def assignment_of(item: pytest.Item) -> str:
 
 def classify(exc: BaseException) -> tuple[TestStatus, str]:
     """(status, message) for the exception that ended a test."""
-    if isinstance(exc, SubmissionTimeout):
-        return "timeout", str(exc)
+    if isinstance(exc, GradingAborted):
+        return exc.status, str(exc)
     if isinstance(exc, RemoteException):
         trace = f"\n{exc.remote_traceback}" if exc.remote_traceback else ""
         return "error", f"your code raised {exc.remote_type}: {exc}{trace}"
-    if isinstance(exc, GradingAborted | StudentCodeError):
+    if isinstance(exc, StudentCodeError):
         return "error", str(exc)
     if isinstance(exc, AssertionError | pytest.fail.Exception):
         text = str(exc).strip() or "the check failed"
