@@ -14,7 +14,7 @@ holding every part, then grades them with the real command line in a subprocess 
 - the floor: ``N x python -c "import numpy"`` divided by the cores.
 
 The mix is 60% correct (the reference solution or a correct alternative from
-``tests/alternatives``), 30% with one bug (one part replaced by a mutant from
+``reference/<name>/alternatives``), 30% with one bug (one part replaced by a mutant from
 ``reference/<name>/mutants``), 10% broken (one part with an infinite loop in one function,
 an exception at import, or ``os._exit`` in one function), deterministic for a ``--seed``.
 The assignments keep their real limits: each loop burns the real ``call_timeout``.
@@ -96,7 +96,7 @@ def load_parts(course: Path, wanted: list[str]) -> tuple[list[Part], list[str]]:
             skipped.append(f"{name} (missing {', '.join(missing)})")
             continue
         head = tomllib.loads(toml.read_text())["assignment"]
-        alternatives = sorted((course / "tests" / "alternatives" / name).glob("*.py"))
+        alternatives = sorted((course / "reference" / name / "alternatives").glob("*.py"))
         mutants = sorted((course / "reference" / name / "mutants").glob("*.py"))
         parts.append(Part(
             name=name,

@@ -9,7 +9,6 @@ to the next; ``submission_cache`` is the place for what belongs to one student.
 
 from __future__ import annotations
 
-import importlib.util
 import queue
 import threading
 import time
@@ -22,6 +21,7 @@ from typing import Any, cast
 import numpy as np
 import pytest
 
+from ..course import load_solution_file
 from ..errors import GradingAborted, StudentCodeError
 from ..results import TestResult, TestStatus
 from .assignment_run import AssignmentRun
@@ -243,13 +243,7 @@ class GradingPlugin:
             raise RuntimeError("no reference solution is available for this suite")
         module = self.references.get(path)
         if module is None:
-            spec = importlib.util.spec_from_file_location(
-                f"grader_reference_{path.parent.name}", path
-            )
-            assert spec is not None and spec.loader is not None
-            module = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(module)
-            self.references[path] = module
+            module = self.references[path] = load_solution_file(path)
         return module
 
     @pytest.fixture

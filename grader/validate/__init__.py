@@ -4,7 +4,7 @@ For each assignment the hidden suite must give
 - the reference solution full marks,
 - the stub about zero (at most 10 %) without crashing anything,
 - every mutant less than full marks on each test it declares in ``EXPECTED_FAILURES``,
-- every correct alternative under ``tests/alternatives/<name>/`` full marks,
+- every correct alternative under ``reference/<name>/alternatives/`` full marks,
 - the reference the same result twice (grading is deterministic).
 
 Each variant is graded exactly as a student would be: copied into a student folder under
@@ -83,7 +83,7 @@ def variants(course: Course, name: str) -> Iterator[Variant]:
             yield Variant("stub", stub.name, stub)
     for mutant in sorted((course.reference_dir / name / "mutants").glob("*.py")):
         yield Variant("mutant", mutant.stem, mutant)
-    for alternative in sorted((course.root / "tests" / "alternatives" / name).glob("*.py")):
+    for alternative in course.alternatives(name):
         yield Variant("alternative", alternative.stem, alternative)
 
 
