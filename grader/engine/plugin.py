@@ -58,11 +58,11 @@ class Job:
 
 
 # -- the private pytest API the loop needs, here alone ----------------------------------------
-# Checked on pytest 8.3 and 9.2 (pyproject pins pytest>=8,<10). pytest runs an item once; the
-# loop runs it again for every student, which needs what no public API offers: a fresh
-# FixtureRequest for each run of a Function item, and tearing the fixtures down to a given
-# next item between jobs (the public pytest_runtest_teardown hook does the same, but only as
-# the teardown of an item that ran).
+# Read in pytest 8.3.5's source, run on 9.2.0 (pyproject pins pytest>=8,<10). pytest runs an
+# item once; the loop runs it again for every student, which needs what no public API offers:
+# a fresh FixtureRequest for each run of a Function item, and tearing the fixtures down to a
+# given next item between jobs (the public pytest_runtest_teardown hook does the same, but only
+# as the teardown of an item that ran).
 def _fresh_request(item: pytest.Item) -> bool:
     """Give a Function item a new FixtureRequest; True when ``_drop_request`` must undo it."""
     function = cast(Any, item)
