@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..course import Course
-from ..discover import discover_student
+from ..discover import StudentSubmission, discover_student
 from ..engine.grading import Engine
 from ..engine.sandbox import choose_sandbox
 from ..errors import ConfigError
@@ -107,6 +107,18 @@ def judge(variant: Variant, result: AssignmentResult) -> tuple[bool, str]:
     return not missed, ("missed: " + ", ".join(missed)) if missed else f"caught by {len(expected)}"
 
 
+def grade_variant(engine: Engine, name: str, variant: Variant,
+                  folder: Path) -> tuple[StudentSubmission, AssignmentResult]:
+    """Grade ``variant`` of ``name`` as a student's: copied into ``folder`` (new) under the
+    assignment's file name and sent through ``engine``."""
+    config = engine.configs[name]
+    folder.mkdir()
+    target = f"{name}.ipynb" if variant.source.suffix == ".ipynb" else config.files[0]
+    shutil.copyfile(variant.source, folder / target)
+    submission = discover_student(folder, list(engine.configs.values()))
+    return submission, engine.grade(submission, only=[name]).assignments[0]
+
+
 def main(*, assignments: list[str] | None = None, course_dir: Path | None = None,
          sandbox: str = "auto", options: dict[str, Any] | None = None) -> ValidateReport:
     """Grade every variant of every assignment and judge it.
@@ -120,17 +132,10 @@ def main(*, assignments: list[str] | None = None, course_dir: Path | None = None
     with tempfile.TemporaryDirectory(prefix="grader-validate-") as tmp, Engine(
         course, names, sandbox=choose_sandbox(sandbox), options=options
     ) as engine:
-        configs = list(engine.configs.values())
         for name in names:
-            config = engine.configs[name]
             for index, variant in enumerate([*variants(course, name)]):
                 folder = Path(tmp) / f"{name}-{index:03d}-{variant.kind}-{variant.name}"
-                folder.mkdir()
-                target = (f"{name}.ipynb" if variant.source.suffix == ".ipynb"
-                          else config.files[0])
-                shutil.copyfile(variant.source, folder / target)
-                submission = discover_student(folder, configs)
-                result = engine.grade(submission, only=[name]).assignments[0]
+                submission, result = grade_variant(engine, name, variant, folder)
                 ok, detail = judge(variant, result)
                 report.checks.append(Check(name, variant.kind, variant.name, result.score,
                                            result.max_score, ok, detail))
