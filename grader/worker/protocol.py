@@ -11,7 +11,7 @@ To the zygote (``python -m grader.worker``), one byte then a frame::
     spawn     {files, limits, first_handle} + fds [child socket, output file] -> {pid}
     finish    {pid}                        -> {status, signal, code}
 
-To a child (``worker.child.StudentChild``), each answered by a ``Reply``::
+To a child (``worker.child.ChildServer``), each answered by a ``Reply``::
 
     load      {ns, files, names, cell_timeout, max_output_bytes}  -> LoadReport
     get       {ref, attr?, what?}          the object, or one of its attributes
