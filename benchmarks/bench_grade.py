@@ -14,7 +14,7 @@ holding every part, then grades them with the real command line in a subprocess 
 - the floor: ``N x python -c "import numpy"`` divided by the cores.
 
 The mix is 60% correct (the reference solution or a correct alternative from
-``tests/alternatives``), 30% with one bug (one part replaced by a mutant from
+``reference/<name>/alternatives``), 30% with one bug (one part replaced by a mutant from
 ``reference/<name>/mutants``), 10% broken (one part with an infinite loop in one function,
 an exception at import, or ``os._exit`` in one function), deterministic for a ``--seed``.
 The assignments keep their real limits: each loop burns the real ``call_timeout``.
@@ -30,353 +30,37 @@ Only the assignments the course has finished (``assignment.toml``, ``solution.py
 from __future__ import annotations
 
 import argparse
-import ast
 import json
 import math
 import os
-import random
-import resource
 import shlex
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
-import threading
-import time
-import tomllib
 from collections import Counter, defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-COURSE = Path(__file__).resolve().parents[1]
-NUMERIC = ("softmax", "cross_entropy", "kfold", "early_stopping")
-BROKEN_KINDS = ("loop", "import_error", "exit")
+from batch import BROKEN_KINDS, COURSE, NUMERIC, Student, load_parts, plan_batch, write_batch
+from measure import Run, numpy_floor, run_grade
+
 TARGETS = {"scripts": 10.0, "notebooks": 7.0}
 MEMORY_TARGET_MB = 2048
 MEMORY_TARGET_N = 2000
 
-# A short call per part, as a student tries their code in the notebook; only the API that
-# DESIGN.md fixes is used, and a failing demo is just a cell error in the executed notebook.
-DEMOS = {
-    "softmax": "print(softmax(np.array([[1.0, 2.0, 3.0], [1000.0, 1000.0, 1000.0]])))",
-    "cross_entropy": "print(cross_entropy(np.array([0, 1]), np.array([[0.9, 0.1], [0.2, 0.8]])))",
-    "kfold": "print(list(kfold_indices(10, 3))[:1])",
-    "early_stopping": (
-        "stopper = EarlyStopping(patience=2)\n"
-        "print([stopper.step(v) for v in [1.0, 0.8, 0.9, 0.85, 0.95]])"
-    ),
-}
 
-
-# -- the course's parts --------------------------------------------------------------------
-@dataclass
-class Part:
-    """One finished assignment: the file it is graded from and the sources to draw from."""
-
-    name: str
-    file: str
-    names: list[str]
-    correct: list[str]
-    mutants: dict[str, str]
-
-
-def load_parts(course: Path, wanted: list[str]) -> tuple[list[Part], list[str]]:
-    """The finished assignments among ``wanted``, and a line for each one skipped."""
-    parts: list[Part] = []
-    skipped: list[str] = []
-    for name in wanted:
-        toml = course / "assignments" / name / "assignment.toml"
-        solution = course / "reference" / name / "solution.py"
-        suite = course / "reference" / name / "test_hidden.py"
-        missing = [p.relative_to(course).as_posix() for p in (toml, solution, suite)
-                   if not p.is_file()]
-        if missing:
-            skipped.append(f"{name} (missing {', '.join(missing)})")
-            continue
-        head = tomllib.loads(toml.read_text())["assignment"]
-        alternatives = sorted((course / "tests" / "alternatives" / name).glob("*.py"))
-        mutants = sorted((course / "reference" / name / "mutants").glob("*.py"))
-        parts.append(Part(
-            name=name,
-            file=next(f for f in head.get("files", [f"{name}.py"]) if f.endswith(".py")),
-            names=list(head.get("names", [])),
-            correct=[solution.read_text()] + [p.read_text() for p in alternatives],
-            mutants={p.stem: p.read_text() for p in mutants},
-        ))
-    return parts, skipped
-
-
-def break_source(source: str, names: list[str], kind: str) -> str:
-    """``source`` with one realistic fault: a loop or ``os._exit`` in one function, or an
-    exception at import (a data file read at the top level that the sandbox does not have)."""
-    tree = ast.parse(source)
-    lines = source.splitlines()
-    if kind == "import_error":
-        imports = [n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)]
-        at = (imports[-1].end_lineno or 0) if imports else 0
-        lines.insert(at, 'TRAIN = open("data/train.csv").read()  # tried it on my own data')
-        return "\n".join(lines) + "\n"
-    target = _function_to_break(tree, names)
-    if target is None:
-        raise ValueError(f"no function to break among {names}")
-    first = target.body[0]
-    indent = " " * first.col_offset
-    if kind == "loop":
-        fault = [f"{indent}while True:  # converges eventually, surely", f"{indent}    pass"]
-    elif kind == "exit":
-        fault = [f"{indent}import os", f"{indent}os._exit(3)  # stop here while debugging"]
-    else:
-        raise ValueError(f"unknown fault {kind!r}")
-    lines[first.lineno - 1:first.lineno - 1] = fault
-    return "\n".join(lines) + "\n"
-
-
-def _function_to_break(tree: ast.Module, names: list[str]) -> ast.FunctionDef | None:
-    functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
-    classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
-    for name in names:
-        if name in functions:
-            return functions[name]
-        if name in classes:
-            methods = [m for m in classes[name].body if isinstance(m, ast.FunctionDef)]
-            public = [m for m in methods if not m.name.startswith("_")]
-            if public or methods:
-                return (public or methods)[0]
-    return None
-
-
-# -- the batch -----------------------------------------------------------------------------
-@dataclass
-class Student:
-    """What was generated for one student: the category and the part that is wrong."""
-
-    name: str
-    category: str
-    part: str | None = None
-    detail: str = ""
-    sources: dict[str, str] = field(default_factory=dict)
-
-
-def plan_batch(parts: list[Part], n: int, seed: int, broken_kinds: tuple[str, ...],
-               shares: tuple[float, float, float]) -> list[Student]:
-    """``n`` students: ``shares`` of correct / one bug / broken, shuffled, reproducible."""
-    rng = random.Random(seed)
-    n_correct = round(n * shares[0])
-    n_bug = round(n * shares[1]) if any(p.mutants for p in parts) else 0
-    n_broken = n - n_correct - n_bug if broken_kinds else 0
-    n_correct = n - n_bug - n_broken
-    categories = ["correct"] * n_correct + ["bug"] * n_bug
-    categories += [broken_kinds[i % len(broken_kinds)] for i in range(n_broken)]
-    rng.shuffle(categories)
-    buggable = [p for p in parts if p.mutants]
-    students = []
-    for index, category in enumerate(categories):
-        student = Student(name=f"student_{index:04d}", category=category)
-        for part in parts:
-            student.sources[part.name] = rng.choice(part.correct)
-        if category == "bug":
-            part = rng.choice(buggable)
-            mutant = rng.choice(sorted(part.mutants))
-            student.part, student.detail = part.name, mutant
-            student.sources[part.name] = part.mutants[mutant]
-        elif category != "correct":
-            part = rng.choice(parts)
-            student.part, student.detail = part.name, category
-            student.sources[part.name] = break_source(student.sources[part.name], part.names,
-                                                      category)
-        students.append(student)
-    return students
-
-
-def write_batch(students: list[Student], parts: list[Part], root: Path, kind: str) -> None:
-    for student in students:
-        folder = root / student.name
-        folder.mkdir(parents=True)
-        if kind == "scripts":
-            for part in parts:
-                header = f"# {student.name}: {part.name}\n"
-                (folder / part.file).write_text(header + student.sources[part.name])
-        else:
-            (folder / "assignment.ipynb").write_text(_notebook(student, parts))
-
-
-def _notebook(student: Student, parts: list[Part]) -> str:
-    import nbformat  # noqa: PLC0415 - only for --kind notebooks
-
-    cells = [nbformat.v4.new_markdown_cell(f"# ML basics: exercises\n{student.name}"),
-             nbformat.v4.new_code_cell("import numpy as np")]
-    for number, part in enumerate(parts, 1):
-        cells.append(nbformat.v4.new_markdown_cell(f"## Part {number}: {part.name}"))
-        cells.append(nbformat.v4.new_code_cell(student.sources[part.name].strip()))
-        demo = DEMOS.get(part.name, "")
-        if student.part == part.name and student.category in ("loop", "exit"):
-            # A student whose demo hung or killed the kernel comments it out and submits.
-            demo = "\n".join(f"# {line}" for line in demo.splitlines())
-        if demo:
-            cells.append(nbformat.v4.new_code_cell(demo))
-    notebook = nbformat.v4.new_notebook(cells=cells)
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                       "language": "python"}
-    return nbformat.writes(notebook)
-
-
-# -- measuring -----------------------------------------------------------------------------
-class TreeMemory(threading.Thread):
-    """Polls ``/proc`` for the peak memory of a process and all its descendants."""
-
-    def __init__(self, root: int, interval: float = 0.25) -> None:
-        super().__init__(daemon=True, name="tree-memory")
-        self.root = root
-        self.interval = interval
-        self.stop = threading.Event()
-        self.peak_pss_kb = 0
-        self.peak_rss_kb = 0
-        self.peak_processes = 0
-        self.cpu_ticks: dict[tuple[int, int], int] = {}
-
-    @property
-    def cpu_s(self) -> float:
-        """CPU seconds of every process seen, as last sampled (a short tail is missed)."""
-        return sum(self.cpu_ticks.values()) / os.sysconf("SC_CLK_TCK")
-
-    @property
-    def root_cpu_s(self) -> float:
-        """CPU seconds of the root process alone: the coordinator (gradebook, reports)."""
-        ticks = [t for (pid, _), t in self.cpu_ticks.items() if pid == self.root]
-        return max(ticks, default=0) / os.sysconf("SC_CLK_TCK")
-
-    def run(self) -> None:
-        while not self.stop.is_set():
-            pids = self._tree()
-            pss = rss = 0
-            for pid in pids:
-                values = _rollup(pid)
-                pss += values.get("Pss", 0)
-                rss += values.get("Rss", 0)
-            self.peak_pss_kb = max(self.peak_pss_kb, pss)
-            self.peak_rss_kb = max(self.peak_rss_kb, rss)
-            self.peak_processes = max(self.peak_processes, len(pids))
-            self.stop.wait(self.interval)
-
-    def _tree(self) -> list[int]:
-        children: dict[int, list[int]] = defaultdict(list)
-        cpu: dict[int, tuple[tuple[int, int], int]] = {}
-        for entry in os.scandir("/proc"):
-            if not entry.name.isdigit():
-                continue
-            try:
-                with open(f"/proc/{entry.name}/stat") as handle:
-                    stat = handle.read()
-            except OSError:
-                continue
-            fields = stat.rsplit(")", 1)[1].split()
-            pid = int(entry.name)
-            children[int(fields[1])].append(pid)
-            cpu[pid] = ((pid, int(fields[19])), int(fields[11]) + int(fields[12]))
-        found, todo = [], [self.root]
-        while todo:
-            pid = todo.pop()
-            found.append(pid)
-            todo.extend(children.get(pid, []))
-            if pid in cpu:
-                key, ticks = cpu[pid]
-                self.cpu_ticks[key] = ticks
-        return found
-
-
-def _rollup(pid: int) -> dict[str, int]:
-    values: dict[str, int] = {}
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as handle:
-            for line in handle:
-                key, _, rest = line.partition(":")
-                if key in ("Rss", "Pss"):
-                    values[key] = int(rest.split()[0])
-    except (OSError, ValueError):
-        pass
-    return values
-
-
-@dataclass
-class Run:
-    """The figures of one timed ``grade`` run."""
-
-    command: list[str]
-    returncode: int
-    wall_s: float
-    grading_s: float | None
-    cpu_s: float
-    cpu_sampled_s: float
-    coordinator_cpu_s: float
-    peak_pss_mb: float
-    peak_rss_mb: float
-    largest_process_mb: float
-    peak_processes: int
-    stderr_tail: str
-
-
-def run_grade(command: list[str], cwd: Path, env: dict[str, str]) -> Run:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.monotonic()
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
-    monitor = TreeMemory(process.pid)
-    monitor.start()
-    _, stderr = process.communicate()
-    wall = time.monotonic() - started
-    monitor.stop.set()
-    monitor.join()
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return Run(command=command, returncode=process.returncode, wall_s=round(wall, 2),
-               grading_s=None, cpu_s=round(cpu, 1), cpu_sampled_s=round(monitor.cpu_s, 1),
-               coordinator_cpu_s=round(monitor.root_cpu_s, 1),
-               peak_pss_mb=round(monitor.peak_pss_kb / 1024, 1),
-               peak_rss_mb=round(monitor.peak_rss_kb / 1024, 1),
-               largest_process_mb=round(after.ru_maxrss / 1024, 1),
-               peak_processes=monitor.peak_processes,
-               stderr_tail=stderr.decode(errors="replace")[-3000:])
-
-
-def numpy_floor(n: int, samples: int) -> tuple[float, float]:
-    """(seconds of one ``python -c "import numpy"``, that times n divided by the cores)."""
-    times = []
-    for _ in range(samples):
-        started = time.monotonic()
-        subprocess.run([sys.executable, "-c", "import numpy"], check=True)
-        times.append(time.monotonic() - started)
-    one = sorted(times)[len(times) // 2]
-    return one, one * n / (os.cpu_count() or 1)
-
-
-NO_REPORTS_DRIVER = """
-import json, sys
-from pathlib import Path
-from grader import grade
-args = json.loads(sys.argv[1])
-grade.main(submissions_dir=Path(args["dir"]), assignments=args["assignments"], out=None,
-           json_path=Path(args["json"]), db=args["db"], jobs=args["jobs"],
-           sandbox=args["sandbox"], force=True, course_dir=Path(args["course"]))
-"""
-
-
+# -- running grade -------------------------------------------------------------------------
 def grade_command(args: argparse.Namespace, subs: Path, work: Path,
                   names: list[str]) -> list[str]:
     grade = Path(sys.executable).with_name("grade")
-    db = f"sqlite:///{work / 'gradebook.db'}"
-    if args.no_reports and not _cli_has("--no-reports"):
-        # The CLI has no switch for it: call the same grade.main the CLI calls, with out=None.
-        spec = {"dir": str(subs), "assignments": names, "json": str(work / "results.json"),
-                "db": db, "jobs": args.jobs, "course": str(args.course),
-                "sandbox": args.sandbox}
-        return [sys.executable, "-c", NO_REPORTS_DRIVER, json.dumps(spec)]
     command = [str(grade), str(subs)]
     for name in names:
         command += ["--assignment", name]
-    command += ["--json", str(work / "results.json"), "--db", db, "--out", str(work / "reports"),
-                "-j", str(args.jobs), "--force", "--quiet", "--course", str(args.course)]
+    command += ["--json", str(work / "results.json"), "--db", f"sqlite:///{work / 'gradebook.db'}",
+                "--out", str(work / "reports"), "-j", str(args.jobs), "--force", "--quiet",
+                "--course", str(args.course)]
     if args.no_reports:
         command.append("--no-reports")
     if args.sandbox == "none":
@@ -399,31 +83,20 @@ def engine_version() -> str:
     return head + ("+dirty" if dirty else "")
 
 
-def _cli_has(option: str) -> bool:
-    grade = Path(sys.executable).with_name("grade")
-    done = subprocess.run([str(grade), "run", "--help"], capture_output=True, text=True,
-                          check=False)
-    return option in done.stdout
-
-
 # -- reading the results -------------------------------------------------------------------
 def read_gradebook(path: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]], float | None]:
-    """(one row per result, one row per test, the run's grading seconds) from SQLite."""
-    connection = sqlite3.connect(path)
-    connection.row_factory = sqlite3.Row
-    try:
-        results = [dict(r) for r in connection.execute(
-            "SELECT st.name AS student, a.name AS assignment, r.id AS id, r.score, "
-            "r.max_score, r.status, r.duration FROM results r "
-            "JOIN submissions s ON s.id = r.submission_id "
-            "JOIN students st ON st.id = s.student_id "
-            "JOIN assignments a ON a.id = s.assignment_id")]
-        tests = [dict(r) for r in connection.execute(
-            "SELECT t.result_id, t.name, t.status, t.duration FROM test_results t")]
-        row = connection.execute("SELECT seconds FROM runs ORDER BY started_at DESC").fetchone()
-    finally:
-        connection.close()
-    return results, tests, (row[0] if row else None)
+    """(one row per result, one row per test, the run's grading seconds) from the gradebook."""
+    from grader.gradebook import Gradebook  # noqa: PLC0415 - the grader, once it has run
+
+    with Gradebook(f"sqlite:///{path}") as book:
+        students = book.students()
+        runs = book.runs()
+    results = [{"student": s.student, "assignment": a.assignment, "score": a.score,
+                "max_score": a.max_score, "status": a.status, "duration": a.duration}
+               for s in students for a in s.assignments]
+    tests = [{"name": t.name, "status": t.status, "duration": t.duration}
+             for s in students for a in s.assignments for t in a.tests]
+    return results, tests, (runs[-1].seconds if runs else None)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -616,9 +289,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         results, tests, run.grading_s = read_gradebook(work / "gradebook.db")
         summary = summarise(students, results, tests, run, args, floor)
-        shown = ["<grade.main(out=None)>" if part == NO_REPORTS_DRIVER else part
-                 for part in command]
-        summary["command"] = shlex.join(shown)
+        summary["command"] = shlex.join(command)
         summary["skipped"] = skipped
         summary["engine"] = engine_version()
         print(report(summary))

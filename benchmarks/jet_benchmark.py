@@ -16,7 +16,6 @@ All numbers are measured on the generated surrogate, not on the real OpenML jets
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import subprocess
@@ -144,12 +143,9 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
 
 
 def _load_reference():
-    path = REPO / "reference" / "jet_classifier" / "solution.py"
-    spec = importlib.util.spec_from_file_location("jet_reference_solution", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    from grader.course import Course  # noqa: PLC0415 - after the path is set up above
+
+    return Course(REPO).load_solution("jet_classifier")
 
 
 if __name__ == "__main__":

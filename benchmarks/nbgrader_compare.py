@@ -4,8 +4,9 @@ Sets up a throw-away nbgrader course in a temporary folder: one source notebook 
 softmax and a cross-entropy solution cell and six autograded test cells (10 points), released
 with ``nbgrader generate_assignment``. Each of ``--n`` students (default 19) hands in that
 notebook with the two solution cells filled in from the course's reference, its correct
-alternatives or its mutants (the 60 / 30 / 10 mix of ``bench_grade.py``; the broken share is an
-exception at import, so no kernel hangs). The very same notebooks are then graded by
+alternatives or its mutants (the 60 / 30 / 10 mix of ``bench_grade.py``, drawn by
+``batch.py``; the broken share is an exception at import, so no kernel hangs). The very same
+notebooks are then graded by
 
 - ``nbgrader autograde ps1 --force`` (in the nbgrader venv, one kernel per notebook);
 - ``grade SUBMISSIONS -a softmax -a cross_entropy ... -j 1`` and ``-j 2`` (our hidden suites).
@@ -36,7 +37,7 @@ from pathlib import Path
 import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_grade import COURSE, load_parts, plan_batch  # noqa: E402
+from batch import COURSE, load_parts, plan_batch  # noqa: E402
 
 ASSIGNMENT = "ps1"
 NOTEBOOK = "ml_basics.ipynb"

@@ -3,7 +3,7 @@
 For each numeric assignment:
 
 - negatives: every pair of independently written implementations: the reference, the correct
-  alternatives (``tests/alternatives/NAME``) and the calibration set
+  alternatives (``reference/NAME/alternatives``) and the calibration set
   (``tests/data/similarity/NAME``), all in one class;
 - positives: the reference against ``--copies`` disguised copies of itself (renamed,
   recommented, reordered, reformatted: ``grader.similarity.disguise``), one of them handed in
@@ -41,10 +41,10 @@ THRESHOLDS = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 def independent(course: Course, name: str) -> dict[str, str]:
     solution = course.solution(name)
     found = {"reference": solution.read_text()} if solution else {}
-    for folder, prefix in ((REPO / "tests" / "alternatives" / name, "alt"),
-                           (REPO / "tests" / "data" / "similarity" / name, "ind")):
-        for path in sorted(folder.glob("*.py")):
-            found[f"{prefix}_{path.stem}"] = path.read_text()
+    for path in course.alternatives(name):
+        found[f"alt_{path.stem}"] = path.read_text()
+    for path in sorted((REPO / "tests" / "data" / "similarity" / name).glob("*.py")):
+        found[f"ind_{path.stem}"] = path.read_text()
     return found
 
 

@@ -2,42 +2,55 @@
 
 Exit codes: 0 when the command ran (whatever the scores), 1 when ``check``/``validate`` found
 failures, 2 on usage errors (missing folder, unknown assignment, bad config), 3 on
-infrastructure errors (sandbox required but missing, gradebook unreachable).
+infrastructure errors (sandbox required but missing, gradebook unreachable). Each
+``GraderError`` carries its code (``errors.py``); the group turns one into its line on stderr
+and its exit code in one place, ``_Grade.invoke``, so the commands only forward.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from . import __version__
-from .errors import GradebookError, GraderError, SandboxUnavailable
+from .errors import EXIT_FAILURES, GraderError
 
-EXIT_FAILURES = 1
-EXIT_USAGE = 2
-EXIT_INFRA = 3
+DEFAULT_DB = "sqlite:///gradebook.db"
 
 
-def _fail(exc: GraderError) -> None:
-    click.echo(f"grade: error: {exc}", err=True)
-    if isinstance(exc, SandboxUnavailable | GradebookError):
-        sys.exit(EXIT_INFRA)
-    sys.exit(EXIT_USAGE)
-
-
-class _DefaultToGrade(click.Group):
-    """``grade DIR`` means ``grade run DIR``: the contract's short form."""
+class _Grade(click.Group):
+    """The ``grade`` group: ``grade DIR`` means ``grade run DIR`` (the contract's short
+    form), and a ``GraderError`` from any command ends it with its one line and exit code."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("--help", "--version"):
             args = ["run", *args]
         return super().parse_args(ctx, args)
 
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except GraderError as exc:
+            click.echo(f"grade: error: {exc}", err=True)
+            sys.exit(exc.exit_code)
 
-@click.group(cls=_DefaultToGrade, context_settings={"help_option_names": ["-h", "--help"]})
+
+# Options more than one command takes, declared once.
+_db = click.option("--db", default=DEFAULT_DB, show_default=True,
+                   help="Gradebook URL (sqlite:///FILE or postgresql://...).")
+_course = click.option("--course", "course_dir", type=click.Path(path_type=Path),
+                       help="Course folder holding assignments/ and reference/.")
+
+
+def _out(default: str, what: str) -> Any:
+    return click.option("--out", type=click.Path(path_type=Path), default=Path(default),
+                        show_default=True, help=f"Folder for the {what}.")
+
+
+@click.group(cls=_Grade, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="grade")
 def main() -> None:
     """Grade ML-course submissions with hidden tests, student code sandboxed.
@@ -57,14 +70,12 @@ def main() -> None:
 @click.argument("submissions_dir", type=click.Path(path_type=Path))
 @click.option("--assignment", "-a", "assignments", multiple=True,
               help="Grade only this assignment (repeatable). Default: all of them.")
-@click.option("--out", type=click.Path(path_type=Path), default=Path("reports"),
-              show_default=True, help="Folder for the HTML reports.")
+@_out("reports", "HTML reports")
 @click.option("--json", "json_path", type=click.Path(path_type=Path),
               help="Write the results JSON here.")
 @click.option("--junit", "junit_path", type=click.Path(path_type=Path),
               help="Write JUnit XML here (for CI).")
-@click.option("--db", default="sqlite:///gradebook.db", show_default=True,
-              help="Gradebook URL (sqlite:///FILE or postgresql://...).")
+@_db
 @click.option("--jobs", "-j", type=int, default=None,
               help="Processes grading in parallel. Default: number of cores.")
 @click.option("--no-sandbox", is_flag=True, help="Run student code without bubblewrap.")
@@ -74,8 +85,7 @@ def main() -> None:
 @click.option("--scheduler", help="Dask scheduler address (tcp://HOST:8786) instead of local.")
 @click.option("--data", "jet_data", default="surrogate", show_default=True,
               help="Jet data: surrogate, openml, or a parquet/csv file.")
-@click.option("--course", "course_dir", type=click.Path(path_type=Path),
-              help="Course folder holding assignments/ and reference/.")
+@_course
 @click.option("--no-reports", is_flag=True, help="Write no HTML reports (grade report can later).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or table.")
 def run_command(submissions_dir: Path, assignments: tuple[str, ...], out: Path,
@@ -87,36 +97,29 @@ def run_command(submissions_dir: Path, assignments: tuple[str, ...], out: Path,
     from .terminal import GradeDisplay  # noqa: PLC0415
 
     display = GradeDisplay(enabled=not quiet)
-    try:
-        with display:
-            result = grade.main(
-                submissions_dir=submissions_dir, assignments=list(assignments),
-                out=None if no_reports else out,
-                json_path=json_path, junit_path=junit_path, db=db,
-                jobs=jobs or os.cpu_count() or 1,
-                sandbox="none" if no_sandbox else "auto", require_sandbox=require_sandbox,
-                force=force, scheduler=scheduler, course_dir=course_dir,
-                options={"jet_data": jet_data}, progress=display.advance,
-                on_start=display.start,
-            )
-    except GraderError as exc:
-        _fail(exc)
+    with display:
+        result = grade.main(
+            submissions_dir=submissions_dir, assignments=list(assignments),
+            out=None if no_reports else out,
+            json_path=json_path, junit_path=junit_path, db=db, jobs=jobs,
+            sandbox="none" if no_sandbox else "auto", require_sandbox=require_sandbox,
+            force=force, scheduler=scheduler, course_dir=course_dir,
+            options={"jet_data": jet_data}, progress=display.advance,
+            on_start=display.start,
+        )
     display.summary(result)
 
 
 @main.command("check")
 @click.argument("assignment")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
-@click.option("--course", "course_dir", type=click.Path(path_type=Path))
+@_course
 def check_command(assignment: str, path: Path | None, course_dir: Path | None) -> None:
     """Run ASSIGNMENT's public tests on PATH (default: ./ASSIGNMENT.py or a notebook here)."""
     from .checking import format_report  # noqa: PLC0415
     from .checking import main as check_main  # noqa: PLC0415
 
-    try:
-        report = check_main(assignment=assignment, path=path, course_dir=course_dir)
-    except GraderError as exc:
-        _fail(exc)
+    report = check_main(assignment=assignment, path=path, course_dir=course_dir)
     click.echo(format_report(report))
     sys.exit(0 if report.passed else EXIT_FAILURES)
 
@@ -124,7 +127,7 @@ def check_command(assignment: str, path: Path | None, course_dir: Path | None) -
 @main.command("validate")
 @click.option("--assignment", "-a", "assignments", multiple=True)
 @click.option("--no-sandbox", is_flag=True)
-@click.option("--course", "course_dir", type=click.Path(path_type=Path))
+@_course
 @click.option("--secrets", type=click.IntRange(min=1), default=None,
               help="Judge under this many course secrets: the course's, then ones derived "
                    "from it. Default: 5.")
@@ -133,61 +136,47 @@ def validate_command(assignments: tuple[str, ...], no_sandbox: bool,
     """Grade every reference, stub, mutant and alternative; fail on any miss."""
     from . import validate  # noqa: PLC0415
 
-    try:
-        report = validate.main(assignments=list(assignments), course_dir=course_dir,
-                               sandbox="none" if no_sandbox else "auto",
-                               secrets=secrets or validate.DEFAULT_SECRETS)
-    except GraderError as exc:
-        _fail(exc)
+    report = validate.main(assignments=list(assignments), course_dir=course_dir,
+                           sandbox="none" if no_sandbox else "auto",
+                           secrets=secrets or validate.DEFAULT_SECRETS)
     click.echo(validate.format_report(report))
     sys.exit(0 if report.ok else EXIT_FAILURES)
 
 
 @main.command("release")
 @click.argument("out", type=click.Path(path_type=Path))
-@click.option("--course", "course_dir", type=click.Path(path_type=Path))
+@_course
 def release_command(out: Path, course_dir: Path | None) -> None:
     """Write the student bundle (READMEs, stubs, public tests) to OUT."""
     from .release import main as release_main  # noqa: PLC0415
 
-    try:
-        written = release_main(out=out, course_dir=course_dir)
-    except GraderError as exc:
-        _fail(exc)
+    written = release_main(out=out, course_dir=course_dir)
     click.echo(f"wrote {len(written)} files to {out}")
 
 
 @main.command("report")
-@click.option("--db", default="sqlite:///gradebook.db", show_default=True)
-@click.option("--out", type=click.Path(path_type=Path), default=Path("reports"),
-              show_default=True)
-@click.option("--course", "course_dir", type=click.Path(path_type=Path))
+@_db
+@_out("reports", "HTML reports")
+@_course
 def report_command(db: str, out: Path, course_dir: Path | None) -> None:
     """Re-render the HTML reports from the gradebook, without regrading."""
     from . import report  # noqa: PLC0415
 
-    try:
-        written = report.main(db=db, out=out, course_dir=course_dir)
-    except GraderError as exc:
-        _fail(exc)
+    written = report.main(db=db, out=out, course_dir=course_dir)
     click.echo(f"wrote {len(written)} pages to {out}")
 
 
 @main.command("export")
 @click.option("--format", "fmt", type=click.Choice(["csv", "gradescope", "junit"]),
               required=True)
-@click.option("--db", default="sqlite:///gradebook.db", show_default=True)
-@click.option("--out", type=click.Path(path_type=Path), default=Path("exports"),
-              show_default=True)
-@click.option("--course", "course_dir", type=click.Path(path_type=Path))
+@_db
+@_out("exports", "exported files")
+@_course
 def export_command(fmt: str, db: str, out: Path, course_dir: Path | None) -> None:
     """Export the gradebook as CSV, Gradescope results.json or JUnit XML."""
     from . import export  # noqa: PLC0415
 
-    try:
-        written = export.main(fmt=fmt, db=db, out=out, course_dir=course_dir)
-    except GraderError as exc:
-        _fail(exc)
+    written = export.main(fmt=fmt, db=db, out=out, course_dir=course_dir)
     click.echo(f"wrote {len(written)} files to {out}")
 
 
@@ -198,29 +187,25 @@ def export_command(fmt: str, db: str, out: Path, course_dir: Path | None) -> Non
 @click.option("--reason", help="Why; shown in the student's report. Required with SCORE.")
 @click.option("--clear", is_flag=True, help="Remove the override instead of setting one.")
 @click.option("--allow-bonus", is_flag=True, help="Accept a score above the assignment's points.")
-@click.option("--db", default="sqlite:///gradebook.db", show_default=True)
-@click.option("--course", "course_dir", type=click.Path(path_type=Path))
+@_db
+@_course
 def override_command(student: str, assignment: str, score: float | None, reason: str | None,
                      clear: bool, allow_bonus: bool, db: str, course_dir: Path | None) -> None:
     """Set STUDENT's final score for ASSIGNMENT by hand (it survives regrades), or --clear it."""
     from . import override  # noqa: PLC0415
 
-    try:
-        done = override.main(student=student, assignment=assignment, score=score, reason=reason,
-                             db=db, course_dir=course_dir, allow_bonus=allow_bonus, clear=clear)
-    except GraderError as exc:
-        _fail(exc)
+    done = override.main(student=student, assignment=assignment, score=score, reason=reason,
+                         db=db, course_dir=course_dir, allow_bonus=allow_bonus, clear=clear)
     click.echo(done.describe())
+
 
 @main.command("similarity")
 @click.argument("submissions_dir", type=click.Path(path_type=Path))
-@click.option("--course", "course_dir", type=click.Path(path_type=Path),
-              help="Course folder holding assignments/ and reference/.")
+@_course
 @click.option("--assignment", "-a", "assignments", multiple=True,
               help="Compare only this assignment (repeatable). Default: all of them.")
 @click.option("--db", default=None, help="Gradebook URL: its class summary then links the index.")
-@click.option("--out", type=click.Path(path_type=Path), default=Path("reports/similarity"),
-              show_default=True, help="Folder for the index and the side-by-side pages.")
+@_out("reports/similarity", "index and the side-by-side pages")
 @click.option("--json", "json_path", type=click.Path(path_type=Path),
               help="Write every pair above the floor as JSON here.")
 @click.option("--threshold", type=float, default=None,
@@ -232,12 +217,9 @@ def similarity_command(submissions_dir: Path, course_dir: Path | None,
     look, never a penalty)."""
     from . import similarity  # noqa: PLC0415
 
-    try:
-        run = similarity.main(submissions_dir=submissions_dir, course_dir=course_dir,
-                              assignments=list(assignments), db=db, out=out,
-                              json_path=json_path, threshold=threshold)
-    except GraderError as exc:
-        _fail(exc)
+    run = similarity.main(submissions_dir=submissions_dir, course_dir=course_dir,
+                          assignments=list(assignments), db=db, out=out,
+                          json_path=json_path, threshold=threshold)
     for warning in run.warnings:
         click.echo(f"grade: warning: {warning}", err=True)
     for comparison in run.comparisons:

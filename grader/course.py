@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.util
 import json
 import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from . import __version__
@@ -160,6 +162,18 @@ class Course:
         path = self.reference_dir / name / "solution.py"
         return path if path.is_file() else None
 
+    def load_solution(self, name: str) -> ModuleType:
+        """The reference solution of ``name``, imported (in the trusted process: ours)."""
+        path = self.solution(name)
+        if path is None:
+            raise ConfigError(f"{name}: reference/{name}/solution.py is missing")
+        return load_solution_file(path)
+
+    def alternatives(self, name: str) -> list[Path]:
+        """Correct solutions other than the reference, which must keep full marks:
+        ``reference/<name>/alternatives/*.py`` (course content, like the mutants)."""
+        return sorted((self.reference_dir / name / "alternatives").glob("*.py"))
+
     def suite_hash(self, name: str, kind: str = "hidden",
                    options: dict[str, Any] | None = None, *,
                    secret: bytes | None = None) -> str:
@@ -197,6 +211,17 @@ def _graded_config(folder: Path) -> bytes:
         raise ConfigError(f"{path}: {error}") from error
     data.pop("late", None)
     return json.dumps(data, sort_keys=True, default=str).encode()
+
+
+def load_solution_file(path: Path) -> ModuleType:
+    """Import the reference solution at ``reference/<name>/solution.py`` as a fresh module
+    named ``grader_reference_<name>`` (not entered in ``sys.modules``)."""
+    spec = importlib.util.spec_from_file_location(f"grader_reference_{path.parent.name}", path)
+    if spec is None or spec.loader is None:
+        raise ConfigError(f"{path}: cannot be imported")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @functools.lru_cache(maxsize=64)

@@ -15,18 +15,34 @@
 
     GradingAborted (BaseException)   ends the current test; student code must not swallow it
     ├── WorkerDiedError              the worker process exited or crashed
-    ├── SubmissionTimeout            a call or the whole assignment ran past its wall time
-    └── MemoryLimitExceeded          the worker hit its address-space limit
+    └── SubmissionTimeout            a call or the whole assignment ran past its wall time
+
+``GraderError.exit_code`` is what ``grade`` exits with (``cli`` converts it in one place);
+``GradingAborted.status`` is the status of the test it ended (``engine.plugin.classify``).
 
 ``RemoteException`` (in ``grader.engine.proxy``) carries an exception raised by the student's
-code; it is an ordinary ``Exception`` so hidden tests can ``pytest.raises`` it.
+code; it is an ordinary ``Exception`` so hidden tests can ``pytest.raises`` it. A notebook
+that cannot be run, or memory the student's code ran out of, reaches the grade that way (as
+the file's load error, or as the student's ``MemoryError``). The worker's own exceptions,
+which never cross the boundary as objects, are drawn in ``grader/worker/__init__.py``.
 """
 
 from __future__ import annotations
 
+from typing import Literal
+
+EXIT_FAILURES = 1
+"""``check`` or ``validate`` ran and found failures."""
+EXIT_USAGE = 2
+"""A usage error: a missing folder, an unknown assignment, a bad config."""
+EXIT_INFRA = 3
+"""Our infrastructure failed: the required sandbox is missing, the gradebook is unreachable."""
+
 
 class GraderError(Exception):
-    """Root of the grader's own failures."""
+    """Root of the grader's own failures; ``exit_code`` is what ``grade`` exits with."""
+
+    exit_code = EXIT_USAGE
 
 
 class ConfigError(GraderError):
@@ -69,6 +85,8 @@ class StudentCodeError(GraderError):
 class SandboxUnavailable(GraderError):
     """The sandbox that was required is not installed or does not start."""
 
+    exit_code = EXIT_INFRA
+
 
 class ProtocolError(GraderError):
     """A frame from the worker broke the wire format (size, encoding, types)."""
@@ -77,11 +95,13 @@ class ProtocolError(GraderError):
 class GradebookError(GraderError):
     """The gradebook database could not be opened, migrated or written."""
 
+    exit_code = EXIT_INFRA
+
 
 class GradingAborted(BaseException):
     """Ends the current test from the grader's side; never an ordinary Exception."""
 
-    status = "error"
+    status: Literal["error", "timeout"] = "error"
 
 
 class WorkerDiedError(GradingAborted):
@@ -95,8 +115,3 @@ class SubmissionTimeout(GradingAborted):
 
     status = "timeout"
 
-
-class MemoryLimitExceeded(GradingAborted):
-    """The worker ran out of its address-space limit."""
-
-    status = "error"

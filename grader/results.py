@@ -27,6 +27,8 @@ AssignmentStatus = Literal["graded", "missing", "error", "timeout"]
 class TestResult:
     """The outcome of one hidden (or public) test for one submission."""
 
+    __test__ = False  # a record, not a test class for pytest to collect
+
     name: str
     score: float
     max_score: float

@@ -10,7 +10,6 @@ repository root with the jet extra installed::
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 
@@ -21,15 +20,11 @@ TARGET = REPO / "examples" / "submissions" / "hana_saved_model" / "jet_model.ker
 def main(n_samples: int = 200_000) -> Path:
     from sklearn.model_selection import train_test_split
 
+    from grader.course import Course
     from grader.jets.data import encode_labels, load_jets, split_jets
     from grader.worker.builtins import seed_everything
 
-    spec = importlib.util.spec_from_file_location(
-        "jet_reference", REPO / "reference" / "jet_classifier" / "solution.py"
-    )
-    assert spec is not None and spec.loader is not None
-    reference = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(reference)
+    reference = Course(REPO).load_solution("jet_classifier")
 
     seed_everything(7)
     X, y = load_jets("surrogate", seed=0, n_samples=n_samples)

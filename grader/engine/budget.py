@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ProtocolError
+
+if TYPE_CHECKING:
+    from ..config import Limits
 
 MIB = 1 << 20
 
@@ -36,14 +39,13 @@ class ReplyBudget:
     depth: int = 32
 
     @classmethod
-    def from_limits(cls, limits: dict[str, Any]) -> ReplyBudget:
-        default = cls()
+    def from_limits(cls, limits: Limits) -> ReplyBudget:
         return cls(
-            frame_bytes=int(limits.get("max_reply_mb", default.frame_bytes / MIB) * MIB),
-            json_bytes=int(limits.get("max_reply_json_kb", default.json_bytes / 1024) * 1024),
-            call_bytes=int(limits.get("max_call_mb", default.call_bytes / MIB) * MIB),
-            items=int(limits.get("max_reply_items", default.items)),
-            depth=int(limits.get("max_reply_depth", default.depth)),
+            frame_bytes=int(limits.max_reply_mb * MIB),
+            json_bytes=int(limits.max_reply_json_kb * 1024),
+            call_bytes=int(limits.max_call_mb * MIB),
+            items=int(limits.max_reply_items),
+            depth=int(limits.max_reply_depth),
         )
 
     def frame_limit(self, spent: int) -> int:

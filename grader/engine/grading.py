@@ -6,6 +6,7 @@ process pool, Dask workers, ``grade check`` and ``grade validate``.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from typing import Any
@@ -15,10 +16,10 @@ from ..course import Course
 from ..discover import StudentSubmission
 from ..results import AssignmentResult, StudentResult, bound_artifacts
 from ..seeds import PUBLIC_SECRET, submission_key
+from .assignment_run import AssignmentRun, LoadReport
 from .files import FilesTooLarge, StudentFiles
-from .host import DEFAULT_PRELOAD, WorkerHost
+from .host import DEFAULT_PRELOAD, SharedChild, WorkerHost
 from .plugin import Job
-from .remote import AssignmentRun, LoadReport, SharedChild
 from .sandbox import DEFAULT_SCRATCH_MB, Sandbox
 from .session import SuiteSession
 
@@ -126,8 +127,9 @@ class Engine:
             union: dict[str, bytes] = {}
             for name in members:
                 union.update(files[name])
-            limits = self.configs[members[0]].limits.to_dict()
-            limits["cpu_seconds"] = sum(self.configs[n].limits.cpu_seconds for n in members)
+            limits = dataclasses.replace(
+                self.configs[members[0]].limits,
+                cpu_seconds=sum(self.configs[n].limits.cpu_seconds for n in members))
             child = SharedChild(self.host, union, limits)
             shared.update({name: child for name in members})
         return shared
@@ -162,12 +164,11 @@ class Engine:
             result.cause = "submission" if problem else ""
             return result
         files = store.shipped(assignment)
-        limits = config.limits.to_dict()
         own = shared is None
         if shared is None:
-            shared = SharedChild(self.host, files, limits)
+            shared = SharedChild(self.host, files, config.limits)
         run = AssignmentRun(shared, assignment, {name: files[name] for name in own_files},
-                            list(config.names), limits)
+                            list(config.names), config.limits)
         job = Job(assignment, run, reference=reference,
                   case_key=submission_key(self.secret, submission.student,
                                           store.content_hash(assignment)))

@@ -2,12 +2,12 @@
 
 The zygote starts once per pool process (``WorkerHost.start``): the sandbox, the interpreter
 and the heavy imports are paid once. Each student (each group of their assignments with equal
-limits, see ``remote.SharedChild``) gets a fresh child forked from it, with its own scratch
-folder, limits, output file and socket; ``finish`` kills the child's whole process group
-(and, inside the sandbox, every process of the child's uid) and has the zygote wipe what the
-child left. When the zygote reports that something survived the wipe, or when it stops
-answering, the sandbox is taken down: the next spawn starts a fresh one, so nothing of one
-student ever reaches the next.
+limits, see ``SharedChild``) gets a fresh child forked from it, with its own scratch folder,
+limits, output file and socket (``ChildHandle``); ``finish`` kills the child's whole process
+group (and, inside the sandbox, every process of the child's uid) and has the zygote wipe
+what the child left. When the zygote reports that something survived the wipe, or when it
+stops answering, the sandbox is taken down: the next spawn starts a fresh one, so nothing of
+one student ever reaches the next.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ import time
 from dataclasses import dataclass
 from typing import IO, Any
 
+from ..config import Limits
 from ..errors import SandboxUnavailable
-from ..worker import wire
+from ..worker import protocol, wire
 from .memory import Group, MemoryBudget, choose_budget, host_pid
 from .sandbox import DEFAULT_SCRATCH_MB, Sandbox, worker_command
 
@@ -29,11 +30,15 @@ DEFAULT_PRELOAD = ("numpy", "scipy.special", "scipy.stats", "sklearn.model_selec
                    "sklearn.metrics", "IPython", "matplotlib.pyplot", "nbformat")
 START_TIMEOUT = 120.0
 CONTROL_TIMEOUT = 30.0
+HANDLES_PER_CHILD = 1 << 32
 
 
 @dataclass
-class Child:
-    """One forked child: the trusted end of its socket and the file holding its output."""
+class ChildHandle:
+    """One forked child: the trusted end of its socket and the file holding its output.
+
+    Its other end is a ``worker.child.ChildServer``.
+    """
 
     pid: int
     sock: socket.socket
@@ -170,8 +175,8 @@ class WorkerHost:
         self.close()
 
     # -- children --------------------------------------------------------------------------
-    def spawn(self, files: dict[str, bytes], limits: dict[str, Any],
-              first_handle: int = 1) -> Child:
+    def spawn(self, files: dict[str, bytes], limits: Limits,
+              first_handle: int = 1) -> ChildHandle:
         """Fork a fresh child holding ``files`` in its scratch folder, under ``limits``."""
         if not self.alive():
             self.close()
@@ -180,10 +185,10 @@ class WorkerHost:
         ours, theirs = socket.socketpair()
         output = tempfile.TemporaryFile()
         blobs: list[wire.Blob] = list(files.values())
-        message = {"op": "spawn", "files": [[name, i] for i, name in enumerate(files)],
-                   "limits": limits, "first_handle": first_handle}
+        message = protocol.spawn(list(files), child_limits(limits), first_handle)
         try:
-            socket.send_fds(self.control, [b"S"], [theirs.fileno(), output.fileno()])
+            socket.send_fds(self.control, [protocol.SPAWN_BYTE],
+                            [theirs.fileno(), output.fileno()])
             wire.send(self.control, message, blobs)
             reply, _ = wire.recv(self.control, time.monotonic() + CONTROL_TIMEOUT)
         except (OSError, wire.WireError) as exc:
@@ -193,8 +198,8 @@ class WorkerHost:
             raise SandboxUnavailable(f"the worker's zygote stopped answering: {exc}") from exc
         finally:
             theirs.close()
-        child = Child(pid=int(reply["pid"]), sock=ours, output=output)
-        child.memory = self._budget(child.pid, int(limits.get("memory_mb") or 0))
+        child = ChildHandle(pid=int(reply["pid"]), sock=ours, output=output)
+        child.memory = self._budget(child.pid, int(limits.memory_mb or 0))
         return child
 
     def _budget(self, pid: int, limit_mb: int) -> Group | None:
@@ -209,14 +214,14 @@ class WorkerHost:
         except OSError:
             return MemoryBudget().attach(real, limit_mb)  # the cgroup refused: watch instead
 
-    def finish(self, child: Child) -> ExitInfo:
+    def finish(self, child: ChildHandle) -> ExitInfo:
         """Kill what is left of ``child`` and report how it ended."""
         child.sock.close()
         info = ExitInfo(signal=None, code=None)
         if self.alive() and self.control is not None:
             try:
-                socket.send_fds(self.control, [b"F"], [])
-                wire.send(self.control, {"op": "finish", "pid": child.pid})
+                socket.send_fds(self.control, [protocol.FINISH_BYTE], [])
+                wire.send(self.control, protocol.finish(child.pid))
                 reply, _ = wire.recv(self.control, time.monotonic() + CONTROL_TIMEOUT)
                 info = ExitInfo(signal=reply.get("signal"), code=reply.get("code"))
             except (OSError, wire.WireError):
@@ -241,3 +246,52 @@ class WorkerHost:
         """Take the sandbox down now; the next spawn starts a fresh one."""
         self.restarts += 1
         self.close()
+
+def child_limits(limits: Limits) -> protocol.ChildLimits:
+    """The part of ``limits`` the zygote sets as resource limits of a fresh child."""
+    return {"cpu_seconds": limits.cpu_seconds, "memory_mb": limits.memory_mb,
+            "address_space_mb": limits.address_space_mb,
+            "max_file_mb": limits.max_file_mb, "max_processes": limits.max_processes}
+
+
+class SharedChild:
+    """The child one student's assignments share while their sandbox limits are equal.
+
+    It is forked on first use with every file of those assignments in its scratch folder;
+    each assignment loads its own files into it (a file runs once per child), so a student
+    costs one fork, not one per assignment. A timeout or a crash kills it (``kill``) and the
+    next test forks a fresh one; ``close`` ends it after the student.
+    """
+
+    def __init__(self, host: WorkerHost, files: dict[str, bytes], limits: Limits):
+        self.host = host
+        self.files = files
+        self.limits = limits
+        self.child: ChildHandle | None = None
+        self.notebooks: dict[str, str] = {}
+        self.spawned = 0
+
+    def acquire(self) -> tuple[ChildHandle, int]:
+        """The live child (forked if there is none) and where its output stands now."""
+        if self.child is None:
+            # Each child numbers its handles in a range of its own (see worker.child).
+            first = self.spawned * HANDLES_PER_CHILD + 1
+            self.child = self.host.spawn(self.files, self.limits, first_handle=first)
+            self.spawned += 1
+        return self.child, self.child.output_size()
+
+    def output(self, mark: int, limit: int) -> str:
+        return self.child.read_output(limit, mark) if self.child is not None else ""
+
+    def kill(self, mark: int, limit: int) -> tuple[ExitInfo | None, str]:
+        """End the child; how it ended and what it printed from ``mark`` on."""
+        if self.child is None:
+            return None, ""
+        info = self.host.finish(self.child)
+        text = self.child.read_output(limit, mark)
+        self.child.output.close()
+        self.child = None
+        return info, text
+
+    def close(self) -> None:
+        self.kill(0, 0)

@@ -8,6 +8,7 @@ the ``progress`` callback, results come back as records.
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -52,7 +53,7 @@ def main(
     json_path: Path | None = None,
     junit_path: Path | None = None,
     db: str | None = DEFAULT_DB,
-    jobs: int = 1,
+    jobs: int | None = None,
     sandbox: str = "auto",
     require_sandbox: bool = False,
     force: bool = False,
@@ -70,7 +71,8 @@ def main(
         out: where HTML reports go; None for none.
         json_path / junit_path: the results JSON / JUnit XML to write, if any.
         db: SQLAlchemy URL of the gradebook; None grades without one (no cache).
-        jobs: pool processes; scheduler: a Dask scheduler address instead of the pool.
+        jobs: pool processes (None: one per core); scheduler: a Dask scheduler address
+            instead of the pool.
         sandbox: "auto", "bwrap" or "none"; require_sandbox refuses to fall back.
         force: regrade even what the gradebook already holds for the same content.
 
@@ -82,6 +84,7 @@ def main(
         SandboxUnavailable, GradebookError: infrastructure errors.
     """
     started = time.monotonic()
+    jobs = jobs or os.cpu_count() or 1
     course = Course.find(course_dir)
     names = course.check_names(assignments)
     # Every assignment's files are found, graded or not: the graded ones may import them.

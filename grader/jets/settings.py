@@ -1,7 +1,7 @@
 """What the jet suite reads from ``assignment.toml``: thresholds per data set, budget, size.
 
-The grading engine reads the common tables (``[assignment]``, ``[limits]``); the tables here
-are the jet classifier's own::
+``config.load_config`` reads the file once (the engine uses its ``[assignment]`` and
+``[limits]``); ``from_config`` reads the jet classifier's own tables out of it::
 
     [thresholds.surrogate]                 # one table per data set: surrogate, openml
     accuracy = { full = 0.74, zero = 0.64 }
@@ -20,11 +20,11 @@ Real data read from a local file is graded with the ``openml`` thresholds.
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from grader.config import AssignmentConfig, load_config
 from grader.errors import ConfigError
 from grader.jets.metrics import tier_credit
 
@@ -71,35 +71,38 @@ def load_settings(path: str | os.PathLike[str]) -> JetSettings:
         ConfigError: the file is missing, or a table or key is missing or of the wrong type.
     """
     path = Path(path)
-    try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such assignment.toml") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: {exc}") from None
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such assignment.toml")
+    return from_config(load_config(path), path)
 
-    tables = doc.get("thresholds")
+
+def from_config(config: AssignmentConfig, path: Path | None = None) -> JetSettings:
+    """The jet tables of an already parsed ``assignment.toml`` (``path`` names it in errors).
+
+    Raises:
+        ConfigError: a table or key is missing or of the wrong type.
+    """
+    where = path or Path("assignment.toml")
+    tables, budget, data = config.thresholds, config.budget, config.data
     if not isinstance(tables, dict) or not tables:
-        raise ConfigError(f"{path}: the jet classifier needs [thresholds.<dataset>] tables")
+        raise ConfigError(f"{where}: the jet classifier needs [thresholds.<dataset>] tables")
     thresholds: dict[str, dict[str, Tier]] = {}
     for dataset, table in tables.items():
         if dataset not in DATASETS:
-            raise ConfigError(f"{path}: [thresholds.{dataset}]: dataset must be one of {DATASETS}")
+            raise ConfigError(f"{where}: [thresholds.{dataset}]: dataset must be one of {DATASETS}")
         thresholds[dataset] = {}
         for metric in METRICS:
             spec = table.get(metric) if isinstance(table, dict) else None
-            thresholds[dataset][metric] = _tier(spec, f"{path}: [thresholds.{dataset}] {metric}")
+            thresholds[dataset][metric] = _tier(spec, f"{where}: [thresholds.{dataset}] {metric}")
         unknown = sorted(set(table) - set(METRICS))
         if unknown:
-            raise ConfigError(f"{path}: [thresholds.{dataset}]: unknown keys {unknown}")
+            raise ConfigError(f"{where}: [thresholds.{dataset}]: unknown keys {unknown}")
 
-    budget = doc.get("budget", {})
-    data = doc.get("data", {})
-    train_seconds = _number(budget.get("train_seconds", 300.0), f"{path}: [budget] train_seconds")
-    n_samples = int(_number(data.get("n_samples", 0), f"{path}: [data] n_samples"))
-    fraction = _number(data.get("validation_fraction", 0.1), f"{path}: [data] validation_fraction")
+    train_seconds = _number(budget.get("train_seconds", 300.0), f"{where}: [budget] train_seconds")
+    n_samples = int(_number(data.get("n_samples", 0), f"{where}: [data] n_samples"))
+    fraction = _number(data.get("validation_fraction", 0.1), f"{where}: [data] validation_fraction")
     if not 0.0 < fraction < 0.5:
-        raise ConfigError(f"{path}: [data] validation_fraction must lie in (0, 0.5)")
+        raise ConfigError(f"{where}: [data] validation_fraction must lie in (0, 0.5)")
     return JetSettings(
         thresholds=thresholds,
         train_seconds=train_seconds,

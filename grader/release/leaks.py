@@ -4,7 +4,9 @@ A line of a reference file (solution, hidden suite, mutant) is *distinctive* whe
 longer than ``MIN_LENGTH`` characters once stripped, is not boilerplate any module may
 share (an import, an ``except (TypeError, ValueError):``), and does not also occur in
 ``assignments/`` as released (a stub's signature or docstring is shared on purpose; a
-notebook's outputs and metadata are not released, so they do not count). A bundle leaks
+notebook's outputs and metadata are not released, so they do not count) or in the grader
+package the bundle ships (its code is public by design: a correct alternative's
+``with warnings.catch_warnings():`` gives nothing away). A bundle leaks
 when one of its files contains a distinctive line anywhere, also inside a notebook's JSON
 (its sources, outputs and metadata are decoded first, so escaping hides nothing), or is a
 byte-for-byte copy of a reference file, or sits under a ``reference`` folder, or holds the
@@ -25,6 +27,7 @@ from ..errors import ConfigError
 from ..seeds import SECRET_FILE, course_secret
 
 MIN_LENGTH = 30
+GRADER_PACKAGE = Path(__file__).resolve().parents[1]
 _TRIVIAL = re.compile(r"(?:import\s|from\s+\S+\s+import\s|except\b[^:]*:$)")
 
 
@@ -54,7 +57,9 @@ def trivial(line: str) -> bool:
 
 def distinctive_lines(reference_dir: Path, assignments_dir: Path) -> dict[str, str]:
     """Every distinctive line of ``reference_dir/**/*.py``, mapped to where it comes from."""
-    public = "\n".join(published_text(path) for path in _files(assignments_dir))
+    public = "\n".join([*(published_text(path) for path in _files(assignments_dir)),
+                        *(path.read_text(encoding="utf-8", errors="replace")
+                          for path in sorted(GRADER_PACKAGE.rglob("*.py")))])
     found: dict[str, str] = {}
     for path in sorted(reference_dir.rglob("*.py")):
         for number, line in enumerate(_lines(path), 1):

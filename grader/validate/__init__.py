@@ -4,7 +4,7 @@ For each assignment the hidden suite must give
 - the reference solution full marks,
 - the stub about zero (at most 10 %) without crashing anything,
 - every mutant less than full marks on each test it declares in ``EXPECTED_FAILURES``,
-- every correct alternative under ``tests/alternatives/<name>/`` full marks,
+- every correct alternative under ``reference/<name>/alternatives/`` full marks,
 - the reference the same result twice (grading is deterministic),
 
 and all of it under several course secrets (``--secrets``, five by default): the hidden
@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..course import Course
-from ..discover import discover_student
+from ..discover import StudentSubmission, discover_student
 from ..engine.grading import Engine
 from ..engine.sandbox import choose_sandbox
 from ..errors import ConfigError
@@ -94,7 +94,7 @@ def variants(course: Course, name: str) -> Iterator[Variant]:
             yield Variant("stub", stub.name, stub)
     for mutant in sorted((course.reference_dir / name / "mutants").glob("*.py")):
         yield Variant("mutant", mutant.stem, mutant)
-    for alternative in sorted((course.root / "tests" / "alternatives" / name).glob("*.py")):
+    for alternative in course.alternatives(name):
         yield Variant("alternative", alternative.stem, alternative)
 
 
@@ -125,6 +125,18 @@ def validation_secrets(course_secret: bytes, count: int) -> list[bytes]:
     return [course_secret, *derived][:max(count, 1)]
 
 
+def grade_variant(engine: Engine, name: str, variant: Variant,
+                  folder: Path) -> tuple[StudentSubmission, AssignmentResult]:
+    """Grade ``variant`` of ``name`` as a student's: copied into ``folder`` (new) under the
+    assignment's file name and sent through ``engine``."""
+    config = engine.configs[name]
+    folder.mkdir()
+    target = f"{name}.ipynb" if variant.source.suffix == ".ipynb" else config.files[0]
+    shutil.copyfile(variant.source, folder / target)
+    submission = discover_student(folder, list(engine.configs.values()))
+    return submission, engine.grade(submission, only=[name]).assignments[0]
+
+
 def main(*, assignments: list[str] | None = None, course_dir: Path | None = None,
          sandbox: str = "auto", options: dict[str, Any] | None = None,
          secrets: int = DEFAULT_SECRETS) -> ValidateReport:
@@ -147,17 +159,10 @@ def _validate_under(course: Course, names: list[str], engine: Engine, report: Va
                     number: int) -> None:
     """Every variant of every assignment, graded by ``engine`` (one secret)."""
     with tempfile.TemporaryDirectory(prefix="grader-validate-") as tmp:
-        configs = list(engine.configs.values())
         for name in names:
-            config = engine.configs[name]
             for index, variant in enumerate([*variants(course, name)]):
                 folder = Path(tmp) / f"{name}-{index:03d}-{variant.kind}-{variant.name}"
-                folder.mkdir()
-                target = (f"{name}.ipynb" if variant.source.suffix == ".ipynb"
-                          else config.files[0])
-                shutil.copyfile(variant.source, folder / target)
-                submission = discover_student(folder, configs)
-                result = engine.grade(submission, only=[name]).assignments[0]
+                submission, result = grade_variant(engine, name, variant, folder)
                 ok, detail = judge(variant, result)
                 report.checks.append(Check(name, variant.kind, variant.name, result.score,
                                            result.max_score, ok, detail, number))

@@ -1,11 +1,9 @@
 """The zygote: pays the imports once, then forks one fresh child per student to grade.
 
 Started by the trusted side inside the sandbox with its control socket on fd 3. Every
-command arrives as one byte (carrying file descriptors for ``spawn``) followed by a frame:
-
-    spawn  {files, limits, first_handle} + fds [child socket, output file] -> {"pid": n}
-    finish {pid}          -> {"status": wait status, "signal": n|None, "code": n|None,
-                              "clean": bool, "left": [what the wipe could not remove]}
+command arrives as one byte (carrying file descriptors for ``spawn``) followed by a frame;
+``protocol`` declares them (``spawn`` forks a child, ``finish`` ends it and reports how it
+ended and what the wipe after it could not remove).
 
 Given ``--child-uid`` (the sandbox runs it as root), the zygote keeps uid 0 with only
 CAP_SETUID and CAP_SETGID and never runs student code; each child drops to a uid of its own
@@ -28,10 +26,10 @@ import socket
 import sys
 import tempfile
 import traceback
-from typing import Any
+from typing import cast
 
-from . import scratch, wire
-from .child import Child
+from . import protocol, scratch, wire
+from .child import ChildServer
 
 CONTROL_FD = 3
 PR_SET_DUMPABLE = 4
@@ -57,7 +55,7 @@ def _set_dumpable(value: int) -> None:
         pass
 
 
-def _set_limits(limits: dict[str, Any]) -> None:
+def _set_limits(limits: protocol.ChildLimits) -> None:
     def limit(kind: int, value: int | None) -> None:
         if value is None or value <= 0:
             return
@@ -65,13 +63,13 @@ def _set_limits(limits: dict[str, Any]) -> None:
         soft = value if hard == resource.RLIM_INFINITY else min(value, hard)
         resource.setrlimit(kind, (soft, hard))
 
-    limit(resource.RLIMIT_CPU, limits.get("cpu_seconds"))
+    limit(resource.RLIMIT_CPU, limits["cpu_seconds"])
     # memory_mb (resident memory) is the trusted side's cgroup; this is only address space.
-    address_mb = limits.get("address_space_mb") or 0
+    address_mb = limits["address_space_mb"]
     limit(resource.RLIMIT_AS, address_mb << 20 if address_mb > 0 else None)
-    limit(resource.RLIMIT_FSIZE, (limits.get("max_file_mb") or 0) << 20)
+    limit(resource.RLIMIT_FSIZE, limits["max_file_mb"] << 20)
     if os.getuid() != 0:
-        limit(resource.RLIMIT_NPROC, limits.get("max_processes"))
+        limit(resource.RLIMIT_NPROC, limits["max_processes"])
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
@@ -88,18 +86,19 @@ class Zygote:
         self.serial = 0
 
     def serve(self) -> None:
-        wire.send(self.control, {"ready": True, "pid": os.getpid(), "uid": os.getuid()})
+        ready: protocol.Ready = {"ready": True, "pid": os.getpid(), "uid": os.getuid()}
+        wire.send(self.control, ready)
         while True:
             try:
                 _, fds, _, _ = socket.recv_fds(self.control, 1, 2)
                 message, blobs = wire.recv(self.control)
             except (wire.ChannelClosed, ConnectionError, OSError):
                 return
-            op = message.get("op")
-            reply: dict[str, Any]
-            if op == "spawn":
-                reply = {"pid": self.spawn(message, blobs, fds)}
-            elif op == "finish":
+            op = protocol.op_of(message)
+            reply: protocol.Spawned | protocol.Finished | dict[str, str]
+            if op == protocol.SPAWN:
+                reply = {"pid": self.spawn(cast(protocol.Spawn, message), blobs, fds)}
+            elif op == protocol.FINISH:
                 reply = self.finish(int(message["pid"]))
             else:
                 reply = {"error": f"unknown op {op!r}"}
@@ -107,7 +106,7 @@ class Zygote:
                 os.close(fd)
             wire.send(self.control, reply)
 
-    def spawn(self, message: dict[str, Any], blobs: list[wire.Blob], fds: list[int]) -> int:
+    def spawn(self, message: protocol.Spawn, blobs: list[wire.Blob], fds: list[int]) -> int:
         child_fd, output_fd = fds
         if self.own_pid_namespace:
             # Alone in this sandbox: fixed paths keep tracebacks identical between runs.
@@ -144,16 +143,16 @@ class Zygote:
                     handle.write(blobs[index])
             os.chdir(workdir)
             scratch.own_home(os.path.join(self.root, "home"))
-            _set_limits(message.get("limits", {}))
-            Child(socket.socket(fileno=CONTROL_FD), workdir,
-                  first_handle=int(message.get("first_handle", 1))).serve()
+            _set_limits(message["limits"])
+            ChildServer(socket.socket(fileno=CONTROL_FD), workdir,
+                        first_handle=int(message["first_handle"])).serve()
         except BaseException:  # noqa: BLE001 - the child must never return into the zygote
             traceback.print_exc()  # a failure of ours before the child served: in its output
             status = 70
         finally:
             os._exit(status)
 
-    def finish(self, pid: int) -> dict[str, Any]:
+    def finish(self, pid: int) -> protocol.Finished:
         with scratch.as_user(self.uid, self.uid):
             scratch.kill_child(pid)
         try:

@@ -5,11 +5,11 @@ other: each ``load`` names its assignment (``ns``), which gets a namespace of it
 file is executed once per child however many assignments it serves (a notebook that holds
 every part runs once, not once per part).
 
-Requests (trusted -> child) carry an ``op``; the child answers each with ``{"ok": true,
-"value": ...}`` or ``{"ok": false, "error": {...}}``. While a call runs, the student's code
-may call back a trusted callable: the child sends ``{"callback": id, ...}`` and serves any
-request that arrives until the callback's own answer comes. Objects that are not plain data
-stay here in ``objects`` and travel as handles.
+The requests it serves and the replies it sends are declared in ``protocol``: each request
+is answered by an ok reply (the value) or an error reply (the exception, as data). While a
+call runs, the student's code may call back a trusted callable: the child sends a callback
+and serves any request that arrives until the callback's own answer comes. Objects that are
+not plain data stay here in ``objects`` and travel as handles.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from . import notebook_caps, wire
+from . import notebook_caps, protocol, wire
 from .builtins import BUILTINS
 from .seeding import seed_generators
 
@@ -39,7 +39,7 @@ class CallbackError(RuntimeError):
     """The grader's callable, called by the student's code, raised or refused the call."""
 
 
-def describe_exception(exc: BaseException) -> dict[str, Any]:
+def describe_exception(exc: BaseException) -> protocol.ErrorInfo:
     """Type, builtin bases, message and a traceback trimmed to the student's frames."""
     try:
         message = str(exc)[:MAX_MESSAGE]
@@ -122,8 +122,11 @@ def _is_data_descriptor(attr: Any) -> bool:
     return hasattr(kind, "__set__") or hasattr(kind, "__delete__")
 
 
-class Child:
-    """Serves one student's assignments over ``sock`` until the trusted side hangs up."""
+class ChildServer:
+    """Serves one student's assignments over ``sock`` until the trusted side hangs up.
+
+    Its other end is an ``engine.host.ChildHandle``.
+    """
 
     def __init__(self, sock: socket.socket, workdir: str, first_handle: int = 1) -> None:
         self.sock = sock
@@ -141,16 +144,9 @@ class Child:
         self.next_handle += 1
         self.objects[handle] = value
         kind = type(value)
-        node = {
-            "h": handle,
-            "type": f"{kind.__module__}.{kind.__qualname__}",
-            "call": callable(value),
-            "methods": _method_names(kind),
-        }
-        state = plain_state(value)
-        if state is not None:
-            node["state"] = state
-        return node
+        node = protocol.handle(handle, f"{kind.__module__}.{kind.__qualname__}",
+                               callable(value), _method_names(kind), plain_state(value))
+        return cast(dict[str, Any], node)
 
     def _encode(self, value: Any) -> tuple[dict[str, Any], list[wire.Blob]]:
         blobs: list[wire.Blob] = []
@@ -176,20 +172,21 @@ class Child:
                 return
             self._answer(message, blobs)
 
-    def _answer(self, message: dict[str, Any], blobs: list[wire.Blob]) -> None:
+    def _answer(self, message: protocol.Message, blobs: list[wire.Blob]) -> None:
+        reply: protocol.Reply
         try:
             value = self._dispatch(message, blobs)
             node, out = self._encode(value)
-            reply: dict[str, Any] = {"ok": True, "value": node}
+            reply = protocol.ok(node)
             handle = message.get("ref", {}).get("handle")
-            if message.get("op") in ("call", "each") and handle in self.objects:
+            if protocol.op_of(message) in (protocol.CALL, protocol.EACH) and handle in self.objects:
                 state = plain_state(self.objects[handle])
                 if state is not None:
                     reply["state"] = [handle, state]
         except BaseException as exc:
             if isinstance(exc, wire.ChannelClosed):
                 raise
-            reply, out = {"ok": False, "error": describe_exception(exc)}, []
+            reply, out = protocol.failed(describe_exception(exc)), []
         finally:
             for stream in (sys.stdout, sys.stderr):
                 try:
@@ -198,34 +195,34 @@ class Child:
                     pass
         wire.send(self.sock, reply, out)
 
-    def _dispatch(self, message: dict[str, Any], blobs: list[wire.Blob]) -> Any:
-        op = message.get("op")
-        if op == "load":
+    def _dispatch(self, message: protocol.Message, blobs: list[wire.Blob]) -> Any:
+        op = protocol.op_of(message)
+        if op == protocol.LOAD:
             return self._load(message)
-        if op == "has":
+        if op == protocol.HAS:
             return message.get("name") in self.namespaces.get(message.get("ns", ""), {})
-        if op == "builtin":
+        if op == protocol.BUILTIN:
             function = BUILTINS[message["name"]]
             return function(*self._decode(message["args"], blobs), **self._kwargs(message, blobs))
         target = self._target(message.get("ref", {}))
         attr = message.get("attr")
-        if op == "get":
+        if op == protocol.GET:
             return target if attr is None else getattr(target, attr)
-        if op == "call":
+        if op == protocol.CALL:
             function = target if attr is None else getattr(target, attr)
             args = self._decode(message["args"], blobs)
             return function(*args, **self._kwargs(message, blobs))
-        if op == "each":
+        if op == protocol.EACH:
             return self._each(target if attr is None else getattr(target, attr), message, blobs)
-        if op == "iter":
+        if op == protocol.ITER:
             return iter(target)
-        if op == "next":
+        if op == protocol.NEXT:
             return next(target)
-        if op == "len":
+        if op == protocol.LEN:
             return len(target)
         raise wire.WireError(f"unknown operation {op!r}")
 
-    def _each(self, function: Callable[..., Any], message: dict[str, Any],
+    def _each(self, function: Callable[..., Any], message: protocol.Message,
               blobs: list[wire.Blob]) -> list[Any]:
         """Call ``function`` once per (args, kwargs), in order, in this one request."""
         calls = self._decode(message["calls"], blobs)
@@ -242,7 +239,7 @@ class Child:
                 break
         return results
 
-    def _kwargs(self, message: dict[str, Any], blobs: list[wire.Blob]) -> dict[str, Any]:
+    def _kwargs(self, message: protocol.Message, blobs: list[wire.Blob]) -> dict[str, Any]:
         kwargs = self._decode(message.get("kwargs", {"d": []}), blobs)
         if not _names(kwargs):
             raise wire.WireError("keyword arguments must be a mapping of names")
@@ -263,15 +260,13 @@ class Child:
     def _callback_stub(self, callback_id: int) -> Callable[..., Any]:
         def call_grader(*args: Any, **kwargs: Any) -> Any:
             blobs: list[wire.Blob] = []
-            message = {
-                "callback": callback_id,
-                "args": wire.encode(list(args), self._keep, blobs),
-                "kwargs": wire.encode(kwargs, self._keep, blobs),
-            }
+            message = protocol.callback(callback_id,
+                                        wire.encode(list(args), self._keep, blobs),
+                                        wire.encode(kwargs, self._keep, blobs))
             wire.send(self.sock, message, blobs)
             while True:
                 reply, reply_blobs = wire.recv(self.sock)
-                if "op" in reply:
+                if protocol.is_request(reply):
                     self._answer(reply, reply_blobs)
                     continue
                 if reply.get("ok"):
@@ -282,17 +277,17 @@ class Child:
         return call_grader
 
     # -- loading the student's files ------------------------------------------------------
-    def _load(self, message: dict[str, Any]) -> dict[str, Any]:
+    def _load(self, message: protocol.Message) -> protocol.LoadReport:
         names: list[str] = list(message.get("names", []))
         namespace = self.namespaces[str(message.get("ns", ""))] = {}
-        report: dict[str, Any] = {"files": [], "notebooks": {}}
+        report: protocol.LoadReport = {"files": [], "notebooks": {}}
         if self.workdir not in sys.path:
             sys.path.insert(0, self.workdir)
         for filename in message.get("files", []):
             if filename not in self.loaded:
                 self.loaded[filename] = self._load_file(filename, message, report)
             defined, loaded = self.loaded[filename]
-            entry = {**loaded, "defines": [], "callables": []}
+            entry = cast(protocol.FileReport, {**loaded, "defines": [], "callables": []})
             for name in names:
                 if name in defined:
                     entry["defines"].append(name)
@@ -303,7 +298,7 @@ class Child:
         return report
 
     def _load_file(
-        self, filename: str, message: dict[str, Any], report: dict[str, Any]
+        self, filename: str, message: protocol.Message, report: protocol.LoadReport
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         """Run one file; its namespace and what to report about it (without the names)."""
         entry: dict[str, Any] = {"file": filename, "ok": True, "error": None}
@@ -333,8 +328,8 @@ class Child:
     def _load_notebook(
         self,
         filename: str,
-        message: dict[str, Any],
-        report: dict[str, Any],
+        message: protocol.Message,
+        report: protocol.LoadReport,
         entry: dict[str, Any],
     ) -> dict[str, Any]:
         from .notebook import run_notebook  # noqa: PLC0415 - IPython only when needed

@@ -38,7 +38,7 @@ import re
 import socket
 import struct
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -183,7 +183,7 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"not JSON: {type(value).__name__}")
 
 
-def pack(message: dict[str, Any], blobs: list[Blob]) -> bytes:
+def pack(message: Mapping[str, Any], blobs: list[Blob]) -> bytes:
     """One frame: header, blob sizes, JSON, blobs."""
     text = json.dumps(message, default=_json_default, allow_nan=True).encode()
     sizes = [len(blob) for blob in blobs]
@@ -192,7 +192,8 @@ def pack(message: dict[str, Any], blobs: list[Blob]) -> bytes:
     return b"".join(parts)
 
 
-def send(sock: socket.socket, message: dict[str, Any], blobs: list[Blob] | None = None) -> None:
+def send(sock: socket.socket, message: Mapping[str, Any],
+         blobs: list[Blob] | None = None) -> None:
     sock.sendall(pack(message, blobs or []))
 
 

@@ -11,8 +11,7 @@ from grader.checking.locate import candidates, find_course, target_name
 from grader.checking.report import hint_for
 from grader.course import Course
 from grader.errors import SubmissionError
-from grader.results import AssignmentResult
-from grader.results import TestResult as Outcome
+from grader.results import AssignmentResult, TestResult
 
 from .helpers import REPO, SOLUTION, write_notebook
 
@@ -87,8 +86,8 @@ def test_html_escapes_what_the_student_code_said() -> None:
 def test_records_round_trip_and_come_from_engine_results() -> None:
     result = AssignmentResult(
         assignment="softmax", score=1, max_score=2, status="graded",
-        tests=[Outcome("test_a", 1, 1, "passed"),
-               Outcome("test_b", 0, 1, "error", "your code raised X")],
+        tests=[TestResult("test_a", 1, 1, "passed"),
+               TestResult("test_b", 0, 1, "error", "your code raised X")],
         message="softmax.py: a note", output="printed")
     report = CheckReport.from_result(result, title="Softmax", checked=["mine.py"],
                                      sandbox="none")

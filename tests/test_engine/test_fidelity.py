@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from grader.course import Course
+from grader.engine.assignment_run import AssignmentRun
 from grader.engine.grading import Engine
-from grader.engine.remote import AssignmentRun, SharedChild, remote_exception
+from grader.engine.host import SharedChild
+from grader.engine.proxy import remote_exception
 from grader.engine.sandbox import choose_sandbox
 
 TEST_COURSE = Path(__file__).resolve().parents[1] / "data" / "course"
@@ -67,7 +69,7 @@ def test_the_worker_runs_under_the_sandboxs_environment() -> None:
     files = {"probe.py": SET_ORDER.encode()}
     seen = []
     with Engine(Course(TEST_COURSE), ["probe"], sandbox=choose_sandbox("auto")) as engine:
-        limits = engine.configs["probe"].limits.to_dict()
+        limits = engine.configs["probe"].limits
         for _ in range(2):
             engine.host.close()  # the next child comes from a fresh zygote
             shared = SharedChild(engine.host, files, limits)

@@ -6,6 +6,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from grader import grade
 from grader.course import Course
 from grader.engine.grading import Engine
@@ -40,6 +42,7 @@ def grade_probe(tmp_path: Path, sources: dict[str, str], suite: str | None = Non
     return {s["student"]: s["assignments"][0] for s in json.loads(out.read_text())["students"]}
 
 
+@pytest.mark.slow
 def test_a_function_that_ran_out_of_time_is_not_called_again(tmp_path: Path) -> None:
     result = grade_probe(tmp_path, {"looper": LOOPING_SOFTMAX})["looper"]
     tests = {t["name"]: t for t in result["tests"]}
@@ -68,8 +71,8 @@ def test_assignments_with_equal_limits_share_one_child() -> None:
     assert set(shared["softmax"].files) == {"softmax.py", "cross_entropy.py"}
     assert set(shared["jet_classifier"].files) == {"jet_classifier.py"}
     cpu = {name: course.config(name).limits.cpu_seconds for name in names}
-    assert shared["softmax"].limits["cpu_seconds"] == cpu["softmax"] + cpu["cross_entropy"]
-    assert shared["jet_classifier"].limits["address_space_mb"] == 0
+    assert shared["softmax"].limits.cpu_seconds == cpu["softmax"] + cpu["cross_entropy"]
+    assert shared["jet_classifier"].limits.address_space_mb == 0
 
 
 TIMED_SUITE = '''
@@ -98,6 +101,7 @@ SLOW = (
 )
 
 
+@pytest.mark.slow
 def test_the_timeout_marker_sets_one_tests_budget(tmp_path: Path) -> None:
     result = grade_probe(tmp_path, {"slow": SLOW}, suite=TIMED_SUITE)["slow"]
     tests = {t["name"]: t for t in result["tests"]}

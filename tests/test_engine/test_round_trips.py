@@ -10,8 +10,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from grader.engine.host import WorkerHost
-from grader.engine.remote import AssignmentRun, RemoteException, SharedChild, SubmissionProxy
+from grader.config import Limits
+from grader.engine.assignment_run import AssignmentRun
+from grader.engine.host import SharedChild, WorkerHost
+from grader.engine.proxy import RemoteException, SubmissionProxy
 from grader.engine.sandbox import choose_sandbox
 from grader.errors import WorkerDiedError
 from grader.testing import call_each
@@ -59,7 +61,7 @@ def submission() -> Iterator[tuple[SubmissionProxy, AssignmentRun]]:
     host = WorkerHost(choose_sandbox("none"), preload=("numpy",))
     host.start()
     files = {"objects.py": SOURCE}
-    limits = {"call_timeout": 10, "total_timeout": 60}
+    limits = Limits(call_timeout=10, total_timeout=60)
     shared = SharedChild(host, files, limits)
     names = ["Counter", "WithProperty", "Custom", "die"]
     run = AssignmentRun(shared, "objects", files, names, limits)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from grader.results import AssignmentResult, StudentResult
-from grader.results import TestResult as Outcome
+from grader.results import AssignmentResult, StudentResult, TestResult
 
 
 def softmax(score: float, statuses: tuple[str, str, str]) -> AssignmentResult:
     points = (4.0, 3.5, 2.5)
     tests = [
-        Outcome(name, points[i] if status == "passed" else 0.0, points[i], status, message, 0.1)
+        TestResult(name, points[i] if status == "passed" else 0.0, points[i], status, message, 0.1)
         for i, (name, status, message) in enumerate(
             zip(
                 ("test_rows_sum_to_one", "test_large_inputs_do_not_overflow", "test_axis"),
@@ -34,7 +33,7 @@ def students() -> list[StudentResult]:
                 4.5,
                 5.0,
                 "graded",
-                tests=[Outcome("test_folds", 4.5, 5.0, "failed", "fold sizes differ by 2")],
+                tests=[TestResult("test_folds", 4.5, 5.0, "failed", "fold sizes differ by 2")],
             ),
         ],
     )

@@ -24,7 +24,7 @@ from grader.engine.grading import Engine
 from grader.notebook_json import defined_names
 
 REPO = Path(__file__).resolve().parents[2]
-HONEST = REPO / "tests" / "alternatives" / "softmax" / "log_sum_exp.py"
+HONEST = REPO / "reference" / "softmax" / "alternatives" / "log_sum_exp.py"
 
 
 @pytest.fixture

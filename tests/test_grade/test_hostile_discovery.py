@@ -30,7 +30,7 @@ from grader.discover import discover, discover_student
 from grader.terminal import GradeDisplay
 
 REPO = Path(__file__).resolve().parents[2]
-HONEST = REPO / "tests" / "alternatives" / "softmax" / "log_sum_exp.py"
+HONEST = REPO / "reference" / "softmax" / "alternatives" / "log_sum_exp.py"
 REFERENCE = REPO / "reference" / "softmax" / "solution.py"
 MARKER = "SECRET-7f3a9c-NEVER-SHOWN"
 

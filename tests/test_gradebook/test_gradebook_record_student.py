@@ -11,8 +11,7 @@ import sqlalchemy as sa
 from grader.errors import GradebookError
 from grader.gradebook import Gradebook, LateRule
 from grader.gradebook.connection import normalize_url
-from grader.results import AssignmentResult
-from grader.results import TestResult as Outcome
+from grader.results import AssignmentResult, TestResult
 
 from .conftest import MakeResult, count_rows
 
@@ -52,7 +51,7 @@ def counts(url: str) -> dict[str, int]:
 def three(make_result: MakeResult) -> list[AssignmentResult]:
     return [
         make_result("softmax", score=7.5),
-        make_result("kfold", score=3.0, tests=[Outcome("test_folds", 3.0, 5.0, "failed", "m")]),
+        make_result("kfold", score=3.0, tests=[TestResult("test_folds", 3.0, 5.0, "failed", "m")]),
         make_result("jet_classifier", score=0.0, tests=[], notebook='{"cells": []}'),
     ]
 
@@ -104,7 +103,7 @@ def test_it_replaces_rows_by_the_same_rules_as_record(
         # Same key: replaced, tests too, and no time keeps the stored one.
         book.record_student(
             "alice",
-            [make_result("softmax", score=1.0, tests=[Outcome("t", 1.0, 10.0, "failed")])],
+            [make_result("softmax", score=1.0, tests=[TestResult("t", 1.0, 10.0, "failed")])],
             late={"softmax": LateRule(DEADLINE - timedelta(days=1), 0.5)},
         )
         [alice] = book.students()

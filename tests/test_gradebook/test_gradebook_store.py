@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from grader.errors import GradebookError, GradebookNotFound
 from grader.gradebook import Gradebook, LateRule
-from grader.results import TestResult as Outcome
+from grader.results import TestResult
 
 from .conftest import MakeResult, count_rows
 
@@ -52,7 +52,7 @@ def test_recording_again_replaces_the_stored_tests(db_url: str, make_result: Mak
         book.record("alice", make_result())
         book.record(
             "alice",
-            make_result(score=2.0, tests=[Outcome("test_only", 2.0, 10.0, "failed", "m")]),
+            make_result(score=2.0, tests=[TestResult("test_only", 2.0, 10.0, "failed", "m")]),
         )
         [student] = book.students()
     [assignment] = student.assignments
@@ -220,7 +220,7 @@ def test_hostile_text_is_stored_on_every_backend(db_url: str, make_result: MakeR
         output=nasty,
         message=nasty,
         notebook=nasty,
-        tests=[Outcome(nasty, 0.0, 1.0, "error", nasty)],
+        tests=[TestResult(nasty, 0.0, 1.0, "error", nasty)],
         artifacts={"metrics": {"auc": {"g": math.nan, "q": math.inf}}, "text": nasty},
     )
     with Gradebook(db_url) as book:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from jet_openml_cache import write_openml_cache
 
 from grader.jets.data import FEATURES, load_jets, make_surrogate
+
+from .jet_openml_cache import write_openml_cache
 
 
 @pytest.fixture

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from grader.course import Course
 from grader.jets.data import encode_labels, load_jets, split_jets
 from grader.jets.metrics import accuracy, macro_auc
 
@@ -17,12 +17,7 @@ pytestmark = pytest.mark.tensorflow
 
 
 def _reference():
-    path = REPO / "reference" / "jet_classifier" / "solution.py"
-    spec = importlib.util.spec_from_file_location("jet_reference_solution", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return Course(REPO).load_solution("jet_classifier")
 
 
 def test_reference_trains_to_a_sane_accuracy(tmp_path: Path) -> None:

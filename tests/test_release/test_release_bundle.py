@@ -56,13 +56,15 @@ def _bundle_text(path: Path) -> str:
 
 
 def _public_text() -> str:
-    """assignments/ as students get it: notebooks count by their cell sources only."""
+    """assignments/ as students get it (notebooks count by their cell sources only), and the
+    grader package the bundle ships, whose code is public by design."""
     parts = []
     for path in _files(COURSE.assignments_dir):
         text = path.read_bytes().decode("utf-8", errors="replace")
         if path.suffix == ".ipynb":
             text = "\n".join("".join(cell["source"]) for cell in json.loads(text)["cells"])
         parts.append(text)
+    parts += [path.read_text() for path in sorted((REPO / "grader").rglob("*.py"))]
     return "\n".join(parts)
 
 

@@ -7,8 +7,7 @@ import json
 
 import pytest
 
-from grader.results import AssignmentResult, StudentResult
-from grader.results import TestResult as Outcome
+from grader.results import AssignmentResult, StudentResult, TestResult
 
 HOSTILE = '<script>alert("pwned")</script><img src="https://evil.example/x.png">'
 RED = "\x1b[0;31m"
@@ -118,8 +117,8 @@ def alice() -> StudentResult:
         max_score=10.0,
         status="graded",
         tests=[
-            Outcome("test_rows_sum_to_one", 4.0, 4.0, "passed", "", 0.01),
-            Outcome(
+            TestResult("test_rows_sum_to_one", 4.0, 4.0, "passed", "", 0.01),
+            TestResult(
                 "test_large_inputs_do_not_overflow",
                 0.0,
                 3.5,
@@ -127,7 +126,7 @@ def alice() -> StudentResult:
                 "softmax([1000, 1000]) returned nan: exp(1000) overflows, subtract max(x) first",
                 0.02,
             ),
-            Outcome("test_axis_argument", 2.5, 2.5, "passed", "", 0.01),
+            TestResult("test_axis_argument", 2.5, 2.5, "passed", "", 0.01),
         ],
         message="graded softmax.ipynb\nsubmitted 1 day late: -10%",
         files=["softmax.ipynb"],
@@ -143,8 +142,8 @@ def alice() -> StudentResult:
         max_score=40.0,
         status="graded",
         tests=[
-            Outcome("test_accuracy_above_threshold", 20.0, 20.0, "passed", "", 30.0),
-            Outcome(
+            TestResult("test_accuracy_above_threshold", 20.0, 20.0, "passed", "", 30.0),
+            TestResult(
                 "test_auc_per_class",
                 15.0,
                 20.0,
@@ -169,9 +168,9 @@ def bob() -> StudentResult:
         max_score=10.0,
         status="timeout",
         tests=[
-            Outcome("test_rows_sum_to_one", 0.0, 4.0, "timeout", "took longer than 10 s", 10.0),
-            Outcome("test_large_inputs_do_not_overflow", 0.0, 3.5, "failed", "wrong", 0.0),
-            Outcome("test_axis_argument", 2.5, 2.5, "passed", "", 0.0),
+            TestResult("test_rows_sum_to_one", 0.0, 4.0, "timeout", "took longer than 10 s", 10.0),
+            TestResult("test_large_inputs_do_not_overflow", 0.0, 3.5, "failed", "wrong", 0.0),
+            TestResult("test_axis_argument", 2.5, 2.5, "passed", "", 0.0),
         ],
         message="the submission ran past its 60 s wall time",
     )

@@ -6,8 +6,7 @@ import re
 from pathlib import Path
 
 from grader.report import render_summary
-from grader.results import AssignmentResult, StudentResult
-from grader.results import TestResult as Outcome
+from grader.results import AssignmentResult, StudentResult, TestResult
 
 from .external import external_references
 
@@ -88,8 +87,8 @@ def test_hostile_names_are_escaped_and_links_stay_local(tmp_path: Path) -> None:
 
 
 def test_work_not_handed_in_is_neither_a_problem_nor_a_failed_test(tmp_path: Path) -> None:
-    not_run = [Outcome(f"test_{i}", 0.0, 1.0, "error", "nothing submitted") for i in range(8)]
-    crashed = [Outcome(f"test_{i}", 0.0, 1.0, "error", "NameError") for i in range(8)]
+    not_run = [TestResult(f"test_{i}", 0.0, 1.0, "error", "nothing submitted") for i in range(8)]
+    crashed = [TestResult(f"test_{i}", 0.0, 1.0, "error", "NameError") for i in range(8)]
     students = [
         StudentResult("dora", [AssignmentResult("kfold", 0.0, 8.0, "missing", tests=not_run)]),
         StudentResult("emil", [AssignmentResult("kfold", 0.0, 8.0, "error", tests=crashed)]),

@@ -37,9 +37,10 @@ def write_class(root: Path, students: Class) -> Path:
 def independent(course: Course, name: str) -> dict[str, str]:
     """The reference, the correct alternatives and the calibration set: written apart."""
     found = {"reference": course.solution(name).read_text()}  # type: ignore[union-attr]
-    for folder in (REPO / "tests" / "alternatives" / name, CALIBRATION / name):
-        for path in sorted(folder.glob("*.py")):
-            found[f"{folder.parent.name}_{path.stem}"] = path.read_text()
+    for path in course.alternatives(name):
+        found[f"alternatives_{path.stem}"] = path.read_text()
+    for path in sorted((CALIBRATION / name).glob("*.py")):
+        found[f"similarity_{path.stem}"] = path.read_text()
     return found
 
 
