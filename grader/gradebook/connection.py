@@ -9,6 +9,7 @@ password hidden, and what to try next.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine, make_url
 
-from grader.errors import GradebookError
+from grader.errors import GradebookError, GradebookNotFound
 
 DEFAULT_URL = "sqlite:///gradebook.db"
 SUPPORTED_DIALECTS = ("sqlite", "postgresql")
@@ -158,3 +159,22 @@ def create_engine(url: str) -> Engine:
         _prepare_sqlite(engine)
         return engine
     return sa.create_engine(url, pool_pre_ping=True)
+
+
+def require_sqlite_file(url: str) -> None:
+    """Refuse a SQLite URL whose file does not exist, before anything creates it."""
+    try:
+        parsed = make_url(url)
+    except sa.exc.ArgumentError:
+        return  # create_engine names the bad URL
+    if parsed.get_backend_name() != "sqlite":
+        return
+    database = parsed.database or ""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = os.path.expanduser(database)
+    if not os.path.isfile(path):
+        raise GradebookNotFound(
+            f"gradebook {safe_url(url)}: there is no file {path}; check the --db path "
+            "(grading creates a gradebook: grade SUBMISSIONS_DIR --db URL)"
+        )

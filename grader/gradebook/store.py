@@ -9,15 +9,15 @@ what was not is not there at all. On SQLite the write-ahead log runs with
 commit, only an operating-system crash or a power cut may lose the last few.
 
 Writing is on the coordinator's path while workers grade, so it is kept cheap: the write
-statements are built once per gradebook with bound parameters, and student and assignment
-ids are remembered once the transaction that found or created them has committed (rows of
-those tables are never deleted, so a remembered id stays right).
+statements (``statements``) are built once per gradebook with bound parameters, and student
+and assignment ids are remembered once the transaction that found or created them has
+committed (rows of those tables are never deleted, so a remembered id stays right). How a
+stored row becomes a result again is the job of ``rows``.
 """
 
 from __future__ import annotations
 
 import math
-import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -29,54 +29,38 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from grader.effective import GradeInputs, LateRule, Override, effective
+from grader.effective import GradeInputs, LateRule, effective
 from grader.errors import GradebookError, GradebookNotFound
 from grader.gradebook import schema
 from grader.gradebook.connection import (
     DEFAULT_URL,
     create_engine,
     normalize_url,
+    require_sqlite_file,
     safe_url,
     translate_errors,
 )
 from grader.gradebook.migrations import migrate
 from grader.gradebook.records import RunRecord, SimilarityRecord
+from grader.gradebook.rows import (
+    EVIDENCE_COLUMNS,
+    GRADER_FAILURE,
+    RESULT_COLUMNS,
+    RESULTS_JOIN,
+    all_overrides,
+    inputs,
+    overrides_of,
+    result_from_row,
+    tests_of,
+)
+from grader.gradebook.statements import Writes, with_failure
 from grader.gradebook.values import clean_json, clean_text
-from grader.results import AssignmentResult, StudentResult, TestResult
+from grader.results import AssignmentResult, StudentResult
 
 LateRules = Mapping[str, LateRule]
 """assignment -> the late rule its results are graded under."""
 
-GRADER_FAILURE = "grader_failure"
-"""The artifacts key that stores ``AssignmentResult.grader_failure`` (read with the evidence)."""
-
-_RESULT_COLUMNS = (
-    schema.results.c.id,
-    schema.assignments.c.name.label("assignment"),
-    schema.results.c.score,
-    schema.results.c.max_score,
-    schema.results.c.status,
-    schema.results.c.message,
-    schema.results.c.suite_hash,
-    schema.results.c.duration,
-    schema.results.c.cause,
-    schema.results.c.refused,
-    schema.results.c.graded_at,
-    schema.submissions.c.content_hash,
-    schema.submissions.c.files,
-    schema.submissions.c.submitted_at,
-    schema.results.c.late_deadline,
-    schema.results.c.late_per_day,
-    schema.results.c.previous_score,
-)
-_EVIDENCE_COLUMNS = (
-    schema.results.c.output,
-    schema.results.c.notebook,
-    schema.results.c.artifacts,
-)
-_RESULTS_JOIN = schema.results.join(
-    schema.submissions, schema.results.c.submission_id == schema.submissions.c.id
-).join(schema.assignments, schema.submissions.c.assignment_id == schema.assignments.c.id)
+__all__ = ["GRADER_FAILURE", "Gradebook", "LateRules"]
 
 
 def _now() -> datetime:
@@ -102,7 +86,7 @@ class Gradebook:
         """
         self.url = normalize_url(url)
         if not create:
-            _require_sqlite_file(self.url)
+            require_sqlite_file(self.url)
         with translate_errors(self.url, "opening the database"):
             self._engine = create_engine(self.url)
             try:
@@ -147,8 +131,8 @@ class Gradebook:
     # -- writing ---------------------------------------------------------------------------
 
     @cached_property
-    def _writes(self) -> _Writes:
-        return _Writes(self._insert, returning=bool(self._engine.dialect.insert_returning))
+    def _writes(self) -> Writes:
+        return Writes(self._insert, returning=bool(self._engine.dialect.insert_returning))
 
     @contextmanager
     def _writing(self, action: str) -> Iterator[tuple[sa.Connection, dict[tuple[str, str], int]]]:
@@ -293,7 +277,7 @@ class Gradebook:
             "message": clean_text(result.message),
             "output": clean_text(result.output),
             "notebook": clean_text(result.notebook) if result.notebook is not None else None,
-            "artifacts": clean_json(_with_failure(result)),
+            "artifacts": clean_json(with_failure(result)),
             "duration": float(result.duration),
             "late_deadline": late.deadline if late is not None else None,
             "late_per_day": float(late.penalty_per_day) if late is not None else 0.0,
@@ -426,9 +410,9 @@ class Gradebook:
         Late penalties and overrides are not applied: this is what grading produced.
         """
         query = (
-            sa.select(*_RESULT_COLUMNS, *_EVIDENCE_COLUMNS)
+            sa.select(*RESULT_COLUMNS, *EVIDENCE_COLUMNS)
             .select_from(
-                _RESULTS_JOIN.join(
+                RESULTS_JOIN.join(
                     schema.students, schema.submissions.c.student_id == schema.students.c.id
                 )
             )
@@ -447,8 +431,8 @@ class Gradebook:
             row = connection.execute(query).one_or_none()
             if row is None or GRADER_FAILURE in (row.artifacts or {}):
                 return None  # a failure of the grader's is graded again, never reused
-            tests = self._tests(connection, [row.id])
-        return _result_from_row(row, tests.get(row.id, []), evidence=True)
+            tests = tests_of(connection, [row.id])
+        return result_from_row(row, tests.get(row.id, []), evidence=True)
 
     def student_names(self) -> list[str]:
         """The name of every student with a result, sorted: what reports and exports name
@@ -540,9 +524,9 @@ class Gradebook:
         )
         with translate_errors(self.url, f"reading run {run_id}"), self._engine.connect() as c:
             rows = c.execute(query).all()
-            overrides = self._all_overrides(c)
+            overrides = all_overrides(c)
         return {
-            (row.student, row.assignment): _inputs(
+            (row.student, row.assignment): inputs(
                 row, overrides.get((row.student, row.assignment))
             )
             for row in rows
@@ -567,57 +551,20 @@ class Gradebook:
             if assignment_id not in latest or key > latest[assignment_id]:
                 latest[assignment_id] = key
         ids = [result_id for _, result_id in latest.values()]
-        columns = _RESULT_COLUMNS + (_EVIDENCE_COLUMNS if evidence else ())
+        columns = RESULT_COLUMNS + (EVIDENCE_COLUMNS if evidence else ())
         rows = connection.execute(
-            sa.select(*columns).select_from(_RESULTS_JOIN).where(res.c.id.in_(ids))
+            sa.select(*columns).select_from(RESULTS_JOIN).where(res.c.id.in_(ids))
         ).all()
-        tests = self._tests(connection, ids)
-        overrides = self._overrides(connection, student_id)
+        tests = tests_of(connection, ids)
+        overrides = overrides_of(connection, student_id)
         assignments = []
         newest = max(rows, key=lambda r: (r.graded_at, r.id), default=None)
         for row in sorted(rows, key=lambda r: r.assignment):
-            result = _result_from_row(row, tests.get(row.id, []), evidence=evidence)
-            assignments.append(effective(result, _inputs(row, overrides.get(row.assignment))))
+            result = result_from_row(row, tests.get(row.id, []), evidence=evidence)
+            assignments.append(effective(result, inputs(row, overrides.get(row.assignment))))
         refused = newest.refused if newest is not None and newest.refused else {}
         return StudentResult(student=name, assignments=assignments,
                              refused={str(k): str(v) for k, v in dict(refused).items()})
-
-    @staticmethod
-    def _tests(connection: sa.Connection, result_ids: list[int]) -> dict[int, list[TestResult]]:
-        table = schema.test_results
-        found: dict[int, list[TestResult]] = {}
-        if not result_ids:
-            return found
-        rows = connection.execute(
-            sa.select(table)
-            .where(table.c.result_id.in_(result_ids))
-            .order_by(table.c.result_id, table.c.position)
-        ).all()
-        for row in rows:
-            found.setdefault(row.result_id, []).append(
-                TestResult(
-                    name=row.name,
-                    score=row.score,
-                    max_score=row.max_score,
-                    status=row.status,
-                    message=row.message,
-                    duration=row.duration,
-                )
-            )
-        return found
-
-    @staticmethod
-    def _overrides(connection: sa.Connection, student_id: int) -> dict[str, Override]:
-        ov, asg = schema.overrides, schema.assignments
-        rows = connection.execute(
-            sa.select(asg.c.name, ov.c.score, ov.c.reason, ov.c.created_at)
-            .select_from(ov.join(asg, ov.c.assignment_id == asg.c.id))
-            .where(ov.c.student_id == student_id)
-        ).all()
-        return {
-            row.name: Override(score=row.score, reason=row.reason, created_at=row.created_at)
-            for row in rows
-        }
 
     def latest_similarity(self) -> SimilarityRecord | None:
         """The newest similarity report noted here, if any."""
@@ -631,22 +578,6 @@ class Gradebook:
         return SimilarityRecord(written_at=row.written_at, index_path=row.index_path,
                                 assignments=list(row.assignments), pairs=row.pairs,
                                 flagged=row.flagged)
-
-    def _all_overrides(self, connection: sa.Connection) -> dict[tuple[str, str], Override]:
-        ov, st, asg = schema.overrides, schema.students, schema.assignments
-        rows = connection.execute(
-            sa.select(st.c.name.label("student"), asg.c.name.label("assignment"),
-                      ov.c.score, ov.c.reason, ov.c.created_at)
-            .select_from(
-                ov.join(asg, ov.c.assignment_id == asg.c.id).join(st, ov.c.student_id == st.c.id)
-            )
-        ).all()
-        return {
-            (row.student, row.assignment): Override(
-                score=row.score, reason=row.reason, created_at=row.created_at
-            )
-            for row in rows
-        }
 
     def runs(self) -> list[RunRecord]:
         """Every grading batch, oldest first; unfinished ones were killed or still run."""
@@ -668,159 +599,3 @@ class Gradebook:
         ]
 
 
-_RESULT_VALUES = (
-    "run_id",
-    "graded_at",
-    "score",
-    "max_score",
-    "status",
-    "message",
-    "output",
-    "notebook",
-    "artifacts",
-    "duration",
-    "late_deadline",
-    "late_per_day",
-    "cause",
-    "refused",
-)
-"""The columns of a result row that a new grading of the same key replaces."""
-
-
-class _Writes:
-    """The statements :meth:`Gradebook.record_student` runs, built once with bound parameters.
-
-    Upserts return the row's id where the database can (``RETURNING``: PostgreSQL, SQLite
-    3.35 and newer); otherwise a select by the row's key finds it.
-    """
-
-    def __init__(self, insert: Callable[[sa.Table], Any], *, returning: bool) -> None:
-        sub, res, tests = schema.submissions, schema.results, schema.test_results
-        self.returning = returning
-        self.add_name = {
-            table.name: insert(table).on_conflict_do_nothing(index_elements=["name"])
-            for table in (schema.students, schema.assignments)
-        }
-        self.find_name = {
-            table.name: sa.select(table.c.id).where(table.c.name == sa.bindparam("name"))
-            for table in (schema.students, schema.assignments)
-        }
-
-        submission = insert(sub)
-        self.upsert_submission = submission.on_conflict_do_update(
-            index_elements=["student_id", "assignment_id", "content_hash"],
-            set_={
-                "files": submission.excluded.files,
-                "submitted_at": sa.func.coalesce(
-                    submission.excluded.submitted_at, sub.c.submitted_at
-                ),
-            },
-        )
-        self.find_submission = sa.select(sub.c.id).where(
-            sub.c.student_id == sa.bindparam("student_id"),
-            sub.c.assignment_id == sa.bindparam("assignment_id"),
-            sub.c.content_hash == sa.bindparam("content_hash"),
-        )
-
-        result = insert(res)
-        # A graded score that changes for the same files and suite is kept as the previous
-        # one: the submission is nondeterministic. Failures (ours or a timeout) never count.
-        changed = sa.and_(
-            res.c.status == "graded",
-            result.excluded.status == "graded",
-            res.c.score != result.excluded.score,
-        )
-        self.upsert_result = result.on_conflict_do_update(
-            index_elements=["submission_id", "suite_hash"],
-            set_={
-                **{key: result.excluded[key] for key in _RESULT_VALUES},
-                "previous_score": sa.case((changed, res.c.score), else_=res.c.previous_score),
-            },
-        )
-        self.find_result = sa.select(res.c.id).where(
-            res.c.submission_id == sa.bindparam("submission_id"),
-            res.c.suite_hash == sa.bindparam("suite_hash"),
-        )
-        if returning:
-            self.upsert_submission = self.upsert_submission.returning(sub.c.id)
-            self.upsert_result = self.upsert_result.returning(res.c.id)
-
-        self.delete_tests = sa.delete(tests).where(
-            tests.c.result_id == sa.bindparam("old_result_id")
-        )
-        self.insert_tests = sa.insert(tests)
-
-    def upsert(
-        self,
-        connection: sa.Connection,
-        upsert: Any,
-        find: sa.Select[Any],
-        values: dict[str, Any],
-        key: dict[str, Any],
-    ) -> int:
-        """Insert or update one row with ``values``; its id."""
-        done = connection.execute(upsert, values)
-        if self.returning:
-            return int(done.scalar_one())
-        return int(connection.execute(find, key).scalar_one())
-
-
-def _require_sqlite_file(url: str) -> None:
-    """Refuse a SQLite URL whose file does not exist, before anything creates it."""
-    from sqlalchemy.engine import make_url  # noqa: PLC0415
-
-    try:
-        parsed = make_url(url)
-    except sa.exc.ArgumentError:
-        return  # create_engine names the bad URL
-    if parsed.get_backend_name() != "sqlite":
-        return
-    database = parsed.database or ""
-    if not database or database == ":memory:" or database.startswith("file:"):
-        return
-    path = os.path.expanduser(database)
-    if not os.path.isfile(path):
-        raise GradebookNotFound(
-            f"gradebook {safe_url(url)}: there is no file {path}; check the --db path "
-            "(grading creates a gradebook: grade SUBMISSIONS_DIR --db URL)"
-        )
-
-
-def _inputs(row: Any, override: Override | None) -> GradeInputs:
-    """The stored rule, time and previous score of a result row, with its override."""
-    rule = LateRule(row.late_deadline, float(row.late_per_day or 0.0))
-    return GradeInputs(
-        submitted_at=row.submitted_at,
-        late=rule if row.late_deadline is not None else None,
-        override=override,
-        previous_score=row.previous_score,
-    )
-
-
-def _with_failure(result: AssignmentResult) -> dict[str, Any]:
-    """The artifacts as stored: a grader failure rides along under a key of its own."""
-    if not result.grader_failure:
-        return result.artifacts
-    return {**result.artifacts, GRADER_FAILURE: result.grader_failure}
-
-
-def _result_from_row(row: Any, tests: list[TestResult], *, evidence: bool) -> AssignmentResult:
-    artifacts = dict(row.artifacts or {}) if evidence else {}
-    failure = str(artifacts.pop(GRADER_FAILURE, ""))
-    return AssignmentResult(
-        assignment=row.assignment,
-        score=row.score,
-        max_score=row.max_score,
-        status=row.status,
-        tests=tests,
-        message=row.message,
-        files=list(row.files or []),
-        submission_hash=row.content_hash,
-        suite_hash=row.suite_hash,
-        duration=row.duration,
-        output=row.output if evidence else "",
-        notebook=row.notebook if evidence else None,
-        artifacts=artifacts,
-        cause=row.cause or "",
-        grader_failure=failure,
-    )
