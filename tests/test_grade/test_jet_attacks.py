@@ -112,6 +112,9 @@ HISTORY_BOMB = HONEST.replace(
     '''    points = [1.0 / (1 + i) for i in range(12_000)]  # 0.5 MiB of JSON: within the budget
     return {"loss": points, "val_loss": points}''')
 
+LONG_HISTORY = HISTORY_BOMB.replace("range(500_000)", "range(15_000)")
+"""A history that fits in one reply (about 0.6 MB of JSON) and is capped before it is kept."""
+
 CONSTANT_GUESS = HONEST + '''
 def _constant(self, X, batch_size=None, verbose=0):
     p = np.full((len(X), 5), 0.01)
@@ -136,7 +139,8 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     root = tmp_path_factory.mktemp("jet_attacks")
     submissions = root / "submissions"
     sources = {"honest": HONEST, "lookup": LOOKUP, "thread_dodge": THREAD_DODGE,
-               "history_bomb": HISTORY_BOMB, "constant_guess": CONSTANT_GUESS}
+               "history_bomb": HISTORY_BOMB, "long_history": LONG_HISTORY,
+               "constant_guess": CONSTANT_GUESS}
     for student, source in sources.items():
         (submissions / student).mkdir(parents=True)
         (submissions / student / "jet_classifier.py").write_text(source)
@@ -182,11 +186,17 @@ def test_training_left_to_a_thread_loses_the_budget_point(graded: dict) -> None:
 def test_a_history_far_past_the_cap_keeps_the_page_and_the_row_small(graded: dict) -> None:
     from sqlalchemy import create_engine, text
 
+    # 500,000 points do not even cross: the reply is refused at the wire and earns nothing.
     bomb = graded["results"]["history_bomb"]
-    assert len(bomb["artifacts"]["history"]["loss"]) <= 1_000
-    assert len(json.dumps(bomb["artifacts"])) < 100_000
-    pages = list((graded["root"] / "reports").rglob("*history_bomb*.html"))
-    assert pages and all(page.stat().st_size < 1_000_000 for page in pages)
+    assert bomb["score"] == 0.0
+    assert all("reply was refused" in t["message"] for t in bomb["tests"]), bomb["tests"]
+    # 15,000 points cross in one reply and are capped before they are stored or drawn.
+    long = graded["results"]["long_history"]
+    assert len(long["artifacts"]["history"]["loss"]) <= 1_000
+    for result in (bomb, long):
+        assert len(json.dumps(result["artifacts"])) < 100_000
+    pages = [*(graded["root"] / "reports").rglob("*history*.html")]
+    assert len(pages) == 2 and all(page.stat().st_size < 1_000_000 for page in pages)
     engine = create_engine(f"sqlite:///{graded['root'] / 'gradebook.db'}")
     with engine.connect() as connection:
         sizes = list(connection.execute(text("SELECT length(artifacts) FROM results")).scalars())
