@@ -165,13 +165,22 @@ class BwrapSandbox(Sandbox):
         return [*args, "--", *argv], {}
 
     def worker_args(self, slot: int) -> list[str]:
-        args = ["--scratch", "/tmp", "--own-pid-namespace", "--keep", ZYGOTE_HOME]
-        for path in [*_python_trees(), GRADER_PACKAGE]:
-            if path.is_relative_to("/tmp"):
-                args += ["--keep", path.relative_to("/tmp").parts[0]]
+        args = ["--scratch", "/tmp", "--own-pid-namespace"]
+        for name in kept_scratch_entries():
+            args += ["--keep", name]
         if os.getuid() == 0:
             args += ["--child-uid", str(BASE_UID + 2 * (slot % UID_SLOTS))]
         return args
+
+
+def kept_scratch_entries() -> list[str]:
+    """The entries of the sandbox's ``/tmp`` that are not a child's to leave behind: the
+    zygote's home and the bound trees of a checkout or environment under ``/tmp``."""
+    names = [ZYGOTE_HOME]
+    for path in [*_python_trees(), GRADER_PACKAGE]:
+        if path.is_relative_to("/tmp") and path.relative_to("/tmp").parts[0] not in names:
+            names.append(path.relative_to("/tmp").parts[0])
+    return names
 
 
 def _python_trees() -> list[Path]:

@@ -15,6 +15,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from grader import grade
+from grader.engine.sandbox import kept_scratch_entries
 
 TEST_COURSE = Path(__file__).resolve().parents[1] / "data" / "course"
 
@@ -73,14 +74,16 @@ queue = rt.mq_open(b"/leak", os.O_CREAT | os.O_RDWR, 0o666, None)
 print("LEAKED", shmid, queue)
 ''' + HONEST
 
-FINDER = '''
+FINDER = f'''
+KEPT = {kept_scratch_entries()!r}
+''' + '''
 import ctypes, os
 libc = ctypes.CDLL(None, use_errno=True)
 found = []
 for folder in ("/tmp", "/dev/shm", "/dev/mqueue"):
     try:
         found += [folder + "/" + e for e in os.listdir(folder)
-                  if e not in (".zygote", "home", "submission")]
+                  if e not in KEPT + ["home", "submission"]]
     except OSError:
         pass
 for kind in ("shm", "msg", "sem"):

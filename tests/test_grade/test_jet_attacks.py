@@ -7,8 +7,8 @@ suite needs nothing more of a model), so each attack costs seconds, not a traini
   suggest, and answers every test jet it finds with its true label;
 - ``thread_dodge`` returns from ``train`` at once and leaves the work to a thread that
   ``predict`` waits for;
-- ``history_bomb`` returns a loss history of 12,000 points, twelve times what a result keeps
-  (one of 500,000 is refused earlier, at the wire, by the reply budget: tests/test_engine);
+- ``history_bomb`` returns a loss history of 500,000 points, refused at the wire by the reply
+  budget; ``long_history`` one of 15,000 points, which crosses and is capped at 1,000;
 - ``constant_guess`` outputs valid probabilities that say nothing (below chance).
 
 Each is graded beside ``honest``, the same model without the trick.
@@ -109,7 +109,7 @@ Model.predict = _waiting_predict
 
 HISTORY_BOMB = HONEST.replace(
     '''    return {"loss": [1.0, 0.8, 0.7], "val_loss": [1.1, 0.9, 0.85]}''',
-    '''    points = [1.0 / (1 + i) for i in range(12_000)]  # 0.5 MiB of JSON: within the budget
+    '''    points = [1.0 / (1 + i) for i in range(500_000)]
     return {"loss": points, "val_loss": points}''')
 
 LONG_HISTORY = HISTORY_BOMB.replace("range(500_000)", "range(15_000)")
