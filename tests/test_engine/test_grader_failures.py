@@ -18,16 +18,8 @@ from grader import grade
 from grader.engine.host import WorkerHost
 from grader.errors import SandboxUnavailable
 
-TEST_COURSE = Path(__file__).resolve().parents[1] / "data" / "course"
-HONEST = (
-    "import numpy as np\n"
-    "def softmax(x, axis=-1):\n"
-    "    z = np.asarray(x, dtype=float)\n"
-    "    e = np.exp(z - z.max(axis=axis, keepdims=True))\n"
-    "    return e / e.sum(axis=axis, keepdims=True)\n"
-    "def apply(score, values):\n"
-    "    return score(values)\n"
-)
+from .probes import HONEST, TEST_COURSE
+
 VICTIM = "# the victim of a broken sandbox\n" + HONEST
 
 

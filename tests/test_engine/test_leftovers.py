@@ -17,17 +17,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 from grader import grade
 from grader.engine.sandbox import kept_scratch_entries
 
-TEST_COURSE = Path(__file__).resolve().parents[1] / "data" / "course"
-
-HONEST = (
-    "import numpy as np\n"
-    "def softmax(x, axis=-1):\n"
-    "    z = np.asarray(x, dtype=float)\n"
-    "    e = np.exp(z - z.max(axis=axis, keepdims=True))\n"
-    "    return e / e.sum(axis=axis, keepdims=True)\n"
-    "def apply(score, values):\n"
-    "    return score(values)\n"
-)
+from .probes import HONEST, TEST_COURSE
 
 READ_ONLY_IPYTHON = (
     "import os\n"
@@ -96,6 +86,7 @@ print("FOUND", sorted(found))
 
 SIGNALS = '''
 import os, signal
+
 results = []
 for target in (os.getppid(), 1, -1):
     try:

@@ -23,16 +23,8 @@ from grader.engine import memory
 from grader.engine.host import WorkerHost
 from grader.engine.sandbox import choose_sandbox
 
-TEST_COURSE = Path(__file__).resolve().parents[1] / "data" / "course"
-CORRECT = (
-    "import numpy as np\n"
-    "def softmax(x, axis=-1):\n"
-    "    z = np.asarray(x, dtype=float)\n"
-    "    e = np.exp(z - z.max(axis=axis, keepdims=True))\n"
-    "    return e / e.sum(axis=axis, keepdims=True)\n"
-    "def apply(score, values):\n"
-    "    return score(values)\n"
-)
+from .probes import HONEST as CORRECT
+from .probes import TEST_COURSE
 
 pytestmark = pytest.mark.sandbox
 

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
+from .probes import HONEST, TEST_COURSE
+
 REPO = Path(__file__).resolve().parents[2]
-TEST_COURSE = REPO / "tests" / "data" / "course"
 CALL_TIMEOUT = 2.0
 
 SUITE = f'''
@@ -46,15 +47,6 @@ def test_values(submission, reference):
     np.testing.assert_allclose(got, reference.softmax(x))
 '''
 
-HONEST = (
-    "import numpy as np\n"
-    "def softmax(x, axis=-1):\n"
-    "    z = np.asarray(x, dtype=float)\n"
-    "    e = np.exp(z - z.max(axis=axis, keepdims=True))\n"
-    "    return e / e.sum(axis=axis, keepdims=True)\n"
-    "def apply(score, values):\n"
-    "    return score(values)\n"
-)
 ATTACKERS = {
     # One 64 MiB array: held twice and then turned into float64 by the assertion, before.
     "a_huge_array": HONEST + "def softmax(x, axis=-1):\n    return np.ones(64 << 20, np.int8)\n",
