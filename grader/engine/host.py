@@ -18,7 +18,7 @@ import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from ..config import Limits
 from ..errors import SandboxUnavailable
@@ -114,6 +114,8 @@ class WorkerHost:
         self.control: socket.socket | None = None
         self.info: dict[str, Any] = {}
         self.memory: MemoryBudget = choose_budget()
+        self.restart_after = False
+        """The sandbox goes down after this child (the zygote could not leave its group)."""
 
     # -- lifetime --------------------------------------------------------------------------
     def alive(self) -> bool:
@@ -182,36 +184,65 @@ class WorkerHost:
             self.close()
             self.start()
         assert self.control is not None
+        limit_mb = int(limits.memory_mb or 0)
+        group = self._prepare(limit_mb)
         ours, theirs = socket.socketpair()
         output = tempfile.TemporaryFile()
         blobs: list[wire.Blob] = list(files.values())
         message = protocol.spawn(list(files), child_limits(limits), first_handle)
+        fds = [theirs.fileno(), output.fileno()]
+        home = self.memory.home() if group is not None else None
+        if group is not None and group.entry is not None and home is not None:
+            fds += [group.entry, home]
         try:
-            socket.send_fds(self.control, [protocol.SPAWN_BYTE],
-                            [theirs.fileno(), output.fileno()])
+            socket.send_fds(self.control, [protocol.SPAWN_BYTE], fds)
             wire.send(self.control, message, blobs)
             reply, _ = wire.recv(self.control, time.monotonic() + CONTROL_TIMEOUT)
         except (OSError, wire.WireError) as exc:
             ours.close()
             output.close()
+            if group is not None:
+                self.memory.release(group)
             self.close()
             raise SandboxUnavailable(f"the worker's zygote stopped answering: {exc}") from exc
         finally:
             theirs.close()
         child = ChildHandle(pid=int(reply["pid"]), sock=ours, output=output)
-        child.memory = self._budget(child.pid, int(limits.memory_mb or 0))
+        child.memory = self._budget(child.pid, limit_mb, group, cast(protocol.Spawned, reply))
         return child
 
-    def _budget(self, pid: int, limit_mb: int) -> Group | None:
-        """Put the new child under its memory budget before any student code runs in it."""
+    def _prepare(self, limit_mb: int) -> Group | None:
+        try:
+            return self.memory.prepare(limit_mb)
+        except OSError:
+            return None  # no group to fork into: the child is moved into one (_budget)
+
+    def _budget(self, pid: int, limit_mb: int, group: Group | None,
+                reply: protocol.Spawned) -> Group | None:
+        """Put the new child under its memory budget before any student code runs in it.
+
+        The zygote forked it into ``group`` when the reply says so (``protocol.Spawned``);
+        otherwise it is moved there, or watched.
+        """
         assert self.process is not None
+        if not reply.get("returned", True):
+            self.restart_after = True  # the zygote is stuck in the child's group
         try:
             real = host_pid(self.process.pid, pid)
         except ProcessLookupError:
+            if group is not None and reply.get("grouped"):
+                return group  # it died at once, in its group; finish() reports how
+            if group is not None:
+                self.memory.release(group)
             return None  # it died at once; finish() reports how
         try:
+            if group is not None:
+                return (self.memory.adopt(group, real) if reply.get("grouped")
+                        else self.memory.enter(group, real))
             return self.memory.attach(real, limit_mb)
         except OSError:
+            if group is not None:
+                self.memory.release(group)
             return MemoryBudget().attach(real, limit_mb)  # the cgroup refused: watch instead
 
     def finish(self, child: ChildHandle) -> ExitInfo:
@@ -228,7 +259,9 @@ class WorkerHost:
                 self.restart()
                 info = ExitInfo(signal=None, code=None, zygote_lost=True)
                 reply = {"clean": True}
-            if not reply.get("clean", False):
+            if self.restart_after:
+                self.restart()
+            elif not reply.get("clean", False):
                 # Something of this child survived the wipe: the next student gets a new sandbox.
                 self.left = [str(item) for item in reply.get("left", [])][:20]
                 self.restart()
@@ -245,6 +278,7 @@ class WorkerHost:
     def restart(self) -> None:
         """Take the sandbox down now; the next spawn starts a fresh one."""
         self.restarts += 1
+        self.restart_after = False
         self.close()
 
 def child_limits(limits: Limits) -> protocol.ChildLimits:

@@ -55,6 +55,20 @@ def _set_dumpable(value: int) -> None:
         pass
 
 
+def _move_self(tasks_fd: int) -> bool:
+    """Move this thread into the memory cgroup whose ``tasks`` file is ``tasks_fd``.
+
+    The trusted side opened the file and sent it with the spawn: the zygote steps into the
+    child's group, forks the child there, and steps back to its own (``engine.memory``
+    explains why a process moving itself is cheaper than being moved).
+    """
+    try:
+        os.write(tasks_fd, b"0")
+    except OSError:
+        return False
+    return True
+
+
 def _set_limits(limits: protocol.ChildLimits) -> None:
     def limit(kind: int, value: int | None) -> None:
         if value is None or value <= 0:
@@ -90,14 +104,14 @@ class Zygote:
         wire.send(self.control, ready)
         while True:
             try:
-                _, fds, _, _ = socket.recv_fds(self.control, 1, 2)
+                _, fds, _, _ = socket.recv_fds(self.control, 1, 4)
                 message, blobs = wire.recv(self.control)
             except (wire.ChannelClosed, ConnectionError, OSError):
                 return
             op = protocol.op_of(message)
             reply: protocol.Spawned | protocol.Finished | dict[str, str]
             if op == protocol.SPAWN:
-                reply = {"pid": self.spawn(cast(protocol.Spawn, message), blobs, fds)}
+                reply = self.spawn(cast(protocol.Spawn, message), blobs, fds)
             elif op == protocol.FINISH:
                 reply = self.finish(int(message["pid"]))
             else:
@@ -106,8 +120,9 @@ class Zygote:
                 os.close(fd)
             wire.send(self.control, reply)
 
-    def spawn(self, message: protocol.Spawn, blobs: list[wire.Blob], fds: list[int]) -> int:
-        child_fd, output_fd = fds
+    def spawn(self, message: protocol.Spawn, blobs: list[wire.Blob],
+              fds: list[int]) -> protocol.Spawned:
+        child_fd, output_fd, *group = fds
         if self.own_pid_namespace:
             # Alone in this sandbox: fixed paths keep tracebacks identical between runs.
             self.root = self.scratch
@@ -118,9 +133,12 @@ class Zygote:
         self.serial += 1
         sys.stdout.flush()
         sys.stderr.flush()
+        grouped = len(group) == 2 and _move_self(group[0])
         pid = os.fork()
         if pid:
-            return pid
+            if not grouped:
+                return {"pid": pid, "grouped": False}
+            return {"pid": pid, "grouped": True, "returned": _move_self(group[1])}
         status = 0
         try:
             os.setsid()

@@ -92,8 +92,12 @@ class Spawn(TypedDict):
     first_handle: int
 
 
-class Spawned(TypedDict):
+class Spawned(TypedDict, total=False):
     pid: int
+    grouped: bool
+    """The child was forked inside the memory group whose ``tasks`` file came with the spawn."""
+    returned: bool
+    """The zygote went back to its own group after the fork (if not, the sandbox is retired)."""
 
 
 class Finish(TypedDict):

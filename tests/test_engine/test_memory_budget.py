@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from grader import grade
+from grader.config import Limits
 from grader.engine import memory
 from grader.engine.host import WorkerHost
 from grader.engine.sandbox import choose_sandbox
@@ -178,3 +179,32 @@ def test_the_worker_is_this_checkout_of_grader(tmp_path: Path) -> None:
     here = Path(__file__).resolve().parents[2] / "grader" / "worker" / "__init__.py"
     assert str(here) in messages, messages
     assert os.path.isfile(here)
+
+
+def test_a_child_is_forked_inside_its_memory_group(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The zygote forks each child inside its group: no process is moved between groups.
+
+    Moving a process (``cgroup.procs``) waits for an RCU grace period, about 10 ms of idle
+    time per student; so the zygote steps into the child's group, forks, and steps back.
+    """
+    budget = memory.choose_budget()
+    if budget.name != "cgroup1":
+        pytest.skip(f"forking into a group is a cgroup v1 mechanism; this host has {budget.name}")
+
+    def moved(*args: object) -> None:
+        raise AssertionError("the child was moved into its group, not forked inside it")
+
+    monkeypatch.setattr(memory.CgroupBudget, "enter", moved)
+    monkeypatch.setattr(memory.CgroupBudget, "attach", moved)
+    with WorkerHost(choose_sandbox("auto", require=True), preload=("numpy",)) as host:
+        assert host.process is not None
+        for _ in range(3):
+            child = host.spawn({"probe.py": b"x = 1\n"}, Limits(memory_mb=LIMIT_MB))
+            group = child.memory
+            assert group is not None and group.path is not None
+            assert (group.path / "cgroup.procs").read_text().split() == [str(group.pid)]
+            zygote = memory.host_pid(host.process.pid, host.info["pid"])
+            assert (budget.base / "tasks").read_text().split().count(str(zygote)) == 1
+            host.finish(child)
+            assert not group.path.exists()
+        assert host.restarts == 0
