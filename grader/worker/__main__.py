@@ -11,6 +11,10 @@ CAP_SETUID and CAP_SETGID and never runs student code; each child drops to a uid
 zygote makes itself non-dumpable. Between children it kills every process of the child,
 empties the scratch folder, ``/dev/shm`` and the IPC namespace, and reports what it could
 not remove: the trusted side then restarts the sandbox before the next student.
+
+A spawn may also carry two open ``tasks`` files of memory cgroups (v1), the child's and the
+grader's own: the zygote steps into the child's group, forks, and steps back, so the child
+starts inside its budget without being moved (``engine.memory.CgroupBudget.prepare``).
 """
 
 from __future__ import annotations
@@ -134,7 +138,12 @@ class Zygote:
         sys.stdout.flush()
         sys.stderr.flush()
         grouped = len(group) == 2 and _move_self(group[0])
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:
+            if grouped:
+                _move_self(group[1])
+            raise
         if pid:
             if not grouped:
                 return {"pid": pid, "grouped": False}
