@@ -69,7 +69,8 @@ def main() -> None:
 @main.command("run")
 @click.argument("submissions_dir", type=click.Path(path_type=Path))
 @click.option("--assignment", "-a", "assignments", multiple=True,
-              help="Grade only this assignment (repeatable). Default: all of them.")
+              help="Grade this assignment, released or not (repeatable). "
+                   "Default: the released ones (course.toml).")
 @_out("reports", "HTML reports")
 @click.option("--json", "json_path", type=click.Path(path_type=Path),
               help="Write the results JSON here.")
@@ -145,13 +146,18 @@ def validate_command(assignments: tuple[str, ...], no_sandbox: bool,
 
 @main.command("release")
 @click.argument("out", type=click.Path(path_type=Path))
+@click.option("--assignment", "-a", "assignments", multiple=True,
+              help="Ship this assignment and add it to course.toml's released list "
+                   "(repeatable). Default: the released ones.")
 @_course
-def release_command(out: Path, course_dir: Path | None) -> None:
+def release_command(out: Path, assignments: tuple[str, ...], course_dir: Path | None) -> None:
     """Write the student bundle (READMEs, stubs, public tests) to OUT."""
+    from .course import Course  # noqa: PLC0415
     from .release import main as release_main  # noqa: PLC0415
 
-    written = release_main(out=out, course_dir=course_dir)
+    written = release_main(out=out, course_dir=course_dir, assignments=list(assignments))
     click.echo(f"wrote {len(written)} files to {out}")
+    click.echo(f"released: {', '.join(Course.find(course_dir).released())}")
 
 
 @main.command("report")

@@ -34,6 +34,7 @@ def main(
         course_dir: the course (default: as ``Course.find``); the gradebook must have been
             graded against it.
 
+    Only the course's released assignments are exported and counted (``course.toml``).
     Grades are read as every output reads them (:mod:`grader.effective`, late rules as
     stored with each result), wherever the command runs.
 
@@ -52,7 +53,9 @@ def main(
     course = Course.find(course_dir)
     with Gradebook(db, create=False) as gradebook:
         course.check_gradebook(gradebook.course(), db)
-        students = gradebook.iter_students(evidence=fmt == "junit")
+        released = course.released()
+        students = (shown for s in gradebook.iter_students(evidence=fmt == "junit")
+                    if (shown := course.only_released(s, released)).assignments)
         if fmt == "csv":
             with writing(out, "--out"):
                 return [to_csv(students, out / "grades.csv")]
