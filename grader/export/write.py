@@ -27,8 +27,8 @@ def main(
     """Export the latest grades in the gradebook at ``db`` into the folder ``out``.
 
     Args:
-        fmt: ``csv`` (``out/grades.csv``), ``gradescope`` (``out/<student>/results.json``)
-            or ``junit`` (``out/junit.xml``).
+        fmt: ``csv`` (``out/grades.csv``), ``gradescope``
+            (``out/<assignment>/<student>/results.json``) or ``junit`` (``out/junit.xml``).
         db: gradebook URL (``sqlite:///PATH`` or ``postgresql://...``); it must exist.
         out: folder for the files; created if needed.
         course_dir: the course (default: as ``Course.find``); the gradebook must have been
@@ -64,7 +64,8 @@ def main(
         written = []
         names = PageNames(gradebook.student_names())
         for student in students:
-            path = out / names.stem(student.student) / "results.json"
-            text = json.dumps(to_gradescope(student), indent=2) + "\n"
-            written.append(write_text(path, text, option="--out"))
+            for result in student.assignments:
+                path = out / result.assignment / names.stem(student.student) / "results.json"
+                text = json.dumps(to_gradescope(result), indent=2) + "\n"
+                written.append(write_text(path, text, option="--out"))
         return written

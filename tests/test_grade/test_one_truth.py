@@ -105,7 +105,8 @@ def test_every_output_shows_the_penalty_and_the_override(tmp_path: Path, elsewhe
 
     grade("export", "--format", "gradescope", *common, "--out", "gradescope")
     for student, score in expected.items():
-        results = json.loads((elsewhere / "gradescope" / student / "results.json").read_text())
+        results = json.loads(
+            (elsewhere / "gradescope" / "softmax" / student / "results.json").read_text())
         assert results["score"] == score
 
     grade("export", "--format", "junit", *common, "--out", "junit")
