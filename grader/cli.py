@@ -173,17 +173,41 @@ def report_command(db: str, out: Path, course_dir: Path | None) -> None:
 
 
 @main.command("export")
-@click.option("--format", "fmt", type=click.Choice(["csv", "gradescope", "junit"]),
+@click.option("--format", "fmt",
+              type=click.Choice(["csv", "gradescope", "junit", "canvas", "moodle"]),
               required=True)
 @_db
 @_out("exports", "exported files")
 @_course
-def export_command(fmt: str, db: str, out: Path, course_dir: Path | None) -> None:
-    """Export the gradebook as CSV, Gradescope results.json or JUnit XML."""
+@click.option("--template", type=click.Path(path_type=Path),
+              help="canvas/moodle: the sheet downloaded from the LMS (the Canvas gradebook "
+                   "export, the Moodle grading worksheet).")
+@click.option("--assignment", "-a", "assignment", help="canvas/moodle: the assignment to export.")
+@click.option("--roster", type=click.Path(path_type=Path),
+              help="canvas/moodle: CSV student,login,lms_id (default: the manifest's ids).")
+@click.option("--submissions", type=click.Path(path_type=Path),
+              help="canvas/moodle: the folder whose submissions.csv holds the ids "
+                   "(default: the one last graded).")
+def export_command(fmt: str, db: str, out: Path, course_dir: Path | None,
+                   template: Path | None, assignment: str | None, roster: Path | None,
+                   submissions: Path | None) -> None:
+    """Export the gradebook as CSV, Gradescope results.json, JUnit XML, or into a Canvas
+    gradebook / Moodle grading worksheet (one assignment, students matched by LMS id)."""
     from . import export  # noqa: PLC0415
 
-    written = export.main(fmt=fmt, db=db, out=out, course_dir=course_dir)
-    click.echo(f"wrote {len(written)} files to {out}")
+    if fmt not in ("canvas", "moodle"):
+        written = export.main(fmt=fmt, db=db, out=out, course_dir=course_dir)
+        click.echo(f"wrote {len(written)} files to {out}")
+        return
+    if template is None or not assignment:
+        raise click.UsageError(f"--format {fmt} needs --template SHEET.csv and -a ASSIGNMENT")
+    from .export import to_lms  # noqa: PLC0415
+
+    result = to_lms.main(fmt=fmt, template=template, assignment=assignment, db=db, out=out,
+                         course_dir=course_dir, roster=roster, submissions=submissions)
+    click.echo(f"wrote {result.path}: {len(result.matched)} students")
+    for student, reason in sorted(result.unmatched.items()):
+        click.echo(f"not matched, left out: {student}: {reason}", err=True)
 
 
 @main.command("override")
