@@ -95,6 +95,11 @@ def main(
     box: Sandbox = choose_sandbox(sandbox, require=require_sandbox)
     run = GradeRun(students=[], sandbox=box.name, course=course.describe())
     run.notes += [note for note in [penalty_note(submissions_dir, times, rules)] if note]
+    held = [n for n in names if n not in course.released()]
+    if held:
+        run.notes.append(f"not released: {', '.join(held)} (course.toml): graded and stored, "
+                         "but no page, summary or export counts it until `grade release OUT "
+                         + " ".join(f"-a {n}" for n in held) + "`")
     if box.warning:
         run.warnings.append(box.warning)
 

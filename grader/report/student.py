@@ -108,6 +108,8 @@ def not_submitted_line(result: AssignmentResult) -> str:
     """The one line an assignment not handed in gets: what was expected (the grading's
     message), never one row per test that could not run."""
     line = first_line(result.message)
+    if line.startswith("nothing submitted for ") and ": " in line:
+        line = "not submitted: " + line.split(": ", 1)[1]  # a result stored before the wording
     return line if line.startswith("not submitted") else "not submitted"
 
 

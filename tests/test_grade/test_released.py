@@ -70,7 +70,8 @@ def test_an_unreleased_assignment_counts_only_once_released(
 
     # Graded on purpose (-a), the draft is stored, yet nothing a student or the LMS sees
     # counts it.
-    grade(str(subs), *common, "--no-sandbox", "-a", "cross_entropy", "--no-reports")
+    draft = grade(str(subs), *common, "--no-sandbox", "-a", "cross_entropy", "--no-reports")
+    assert "not released: cross_entropy (course.toml)" in draft.output
     assert exported_totals(common, tmp_path / "before") == {
         "ada": (10.0, 10.0), "ben": (10.0, 10.0)}
     with (tmp_path / "before" / "grades.csv").open() as stream:

@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from grader.report import render_student
+from grader.report.student import not_submitted_line
 from grader.results import AssignmentResult, StudentResult, TestResult
 
 from .external import external_references
@@ -141,3 +142,10 @@ def test_each_assignment_not_handed_in_is_one_line_after_the_feedback(
     section = html.index('id="not-submitted"')
     assert html.index("took longer than 10 s") < section
     assert html.count("not submitted") == 2  # one line per assignment, nothing else
+
+
+def test_a_result_stored_with_the_older_wording_still_reads_as_one_line() -> None:
+    stored = AssignmentResult("softmax", 0.0, 10.0, "missing",
+                              message="nothing submitted for softmax: expected softmax.py")
+    assert not_submitted_line(stored) == "not submitted: expected softmax.py"
+    assert not_submitted_line(replace(stored, message="")) == "not submitted"
