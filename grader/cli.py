@@ -60,8 +60,8 @@ def main() -> None:
       grade check ASSIGNMENT [PATH]  students: run the public tests on your file
       grade validate                 instructors: check every suite against its reference,
                                      stub, mutants and alternatives
-      grade release OUT              build the student bundle
-      grade report / export / override
+      grade release OUT [-a NAME]    build the student bundle (-a: release NAME)
+      grade report / export / override   (export --format canvas|moodle: docs/lms.md)
       grade similarity SUBMISSIONS_DIR   instructors: alike code across the class
     """
 
