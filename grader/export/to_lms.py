@@ -25,17 +25,18 @@ def _ids(roster: Path | None, submissions: Path | None, gradebook: Gradebook) ->
     """
     if roster is not None:
         return read_roster(roster)
-    folders = [submissions] if submissions is not None else [
-        Path(run.submissions_dir) for run in reversed(gradebook.runs()) if run.submissions_dir]
-    for folder in folders[:1]:
-        ids = read_ids(folder)
-        if ids:
-            return ids
-    where = folders[0] if folders else "the graded folder"
-    raise ConfigError(
-        f"no LMS ids: {where}/submissions.csv has no lms_id/login columns (or is missing); "
-        "pass --roster FILE (columns student,login,lms_id) or --submissions DIR"
-    )
+    folder = submissions
+    if folder is None:
+        graded = [run.submissions_dir for run in gradebook.runs() if run.submissions_dir]
+        folder = Path(graded[-1]) if graded else None
+    ids = read_ids(folder) if folder is not None else {}
+    if not ids:
+        where = f"{folder}/submissions.csv" if folder is not None else "no graded folder"
+        raise ConfigError(
+            f"no LMS ids: {where} gives no lms_id or login (or is missing); pass --roster "
+            "FILE (columns student,login,lms_id) or --submissions DIR"
+        )
+    return ids
 
 
 def main(*, fmt: str, template: Path, assignment: str, db: str = DEFAULT_URL,
