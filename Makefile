@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/grade examples/submissions --db sqlite:///gradebook.db --out reports \
-		--json reports/results.json --force
+		--json reports/results.json --junit reports/results.xml --force
 	@echo "open reports/index.html"
 
 lint: $(STAMP)

@@ -60,8 +60,8 @@ def main() -> None:
       grade check ASSIGNMENT [PATH]  students: run the public tests on your file
       grade validate                 instructors: check every suite against its reference,
                                      stub, mutants and alternatives
-      grade release OUT              build the student bundle
-      grade report / export / override
+      grade release OUT [-a NAME]    build the student bundle (-a: release NAME)
+      grade report / export / override   (export --format canvas|moodle: docs/lms.md)
       grade similarity SUBMISSIONS_DIR   instructors: alike code across the class
     """
 
@@ -69,7 +69,8 @@ def main() -> None:
 @main.command("run")
 @click.argument("submissions_dir", type=click.Path(path_type=Path))
 @click.option("--assignment", "-a", "assignments", multiple=True,
-              help="Grade only this assignment (repeatable). Default: all of them.")
+              help="Grade this assignment, released or not (repeatable). "
+                   "Default: the released ones (course.toml).")
 @_out("reports", "HTML reports")
 @click.option("--json", "json_path", type=click.Path(path_type=Path),
               help="Write the results JSON here.")
@@ -145,13 +146,18 @@ def validate_command(assignments: tuple[str, ...], no_sandbox: bool,
 
 @main.command("release")
 @click.argument("out", type=click.Path(path_type=Path))
+@click.option("--assignment", "-a", "assignments", multiple=True,
+              help="Ship this assignment and add it to course.toml's released list "
+                   "(repeatable). Default: the released ones.")
 @_course
-def release_command(out: Path, course_dir: Path | None) -> None:
+def release_command(out: Path, assignments: tuple[str, ...], course_dir: Path | None) -> None:
     """Write the student bundle (READMEs, stubs, public tests) to OUT."""
+    from .course import Course  # noqa: PLC0415
     from .release import main as release_main  # noqa: PLC0415
 
-    written = release_main(out=out, course_dir=course_dir)
+    written = release_main(out=out, course_dir=course_dir, assignments=list(assignments))
     click.echo(f"wrote {len(written)} files to {out}")
+    click.echo(f"released: {', '.join(Course.find(course_dir).released())}")
 
 
 @main.command("report")
@@ -167,17 +173,41 @@ def report_command(db: str, out: Path, course_dir: Path | None) -> None:
 
 
 @main.command("export")
-@click.option("--format", "fmt", type=click.Choice(["csv", "gradescope", "junit"]),
+@click.option("--format", "fmt",
+              type=click.Choice(["csv", "gradescope", "junit", "canvas", "moodle"]),
               required=True)
 @_db
 @_out("exports", "exported files")
 @_course
-def export_command(fmt: str, db: str, out: Path, course_dir: Path | None) -> None:
-    """Export the gradebook as CSV, Gradescope results.json or JUnit XML."""
+@click.option("--template", type=click.Path(path_type=Path),
+              help="canvas/moodle: the sheet downloaded from the LMS (the Canvas gradebook "
+                   "export, the Moodle grading worksheet).")
+@click.option("--assignment", "-a", "assignment", help="canvas/moodle: the assignment to export.")
+@click.option("--roster", type=click.Path(path_type=Path),
+              help="canvas/moodle: CSV student,login,lms_id (default: the manifest's ids).")
+@click.option("--submissions", type=click.Path(path_type=Path),
+              help="canvas/moodle: the folder whose submissions.csv holds the ids "
+                   "(default: the one last graded).")
+def export_command(fmt: str, db: str, out: Path, course_dir: Path | None,
+                   template: Path | None, assignment: str | None, roster: Path | None,
+                   submissions: Path | None) -> None:
+    """Export the gradebook as CSV, Gradescope results.json, JUnit XML, or into a Canvas
+    gradebook / Moodle grading worksheet (one assignment, students matched by LMS id)."""
     from . import export  # noqa: PLC0415
 
-    written = export.main(fmt=fmt, db=db, out=out, course_dir=course_dir)
-    click.echo(f"wrote {len(written)} files to {out}")
+    if fmt not in ("canvas", "moodle"):
+        written = export.main(fmt=fmt, db=db, out=out, course_dir=course_dir)
+        click.echo(f"wrote {len(written)} files to {out}")
+        return
+    if template is None or not assignment:
+        raise click.UsageError(f"--format {fmt} needs --template SHEET.csv and -a ASSIGNMENT")
+    from .export import to_lms  # noqa: PLC0415
+
+    result = to_lms.main(fmt=fmt, template=template, assignment=assignment, db=db, out=out,
+                         course_dir=course_dir, roster=roster, submissions=submissions)
+    click.echo(f"wrote {result.path}: {len(result.matched)} students")
+    for student, reason in sorted(result.unmatched.items()):
+        click.echo(f"not matched, left out: {student}: {reason}", err=True)
 
 
 @main.command("override")

@@ -15,7 +15,7 @@ import importlib.util
 import json
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -24,6 +24,8 @@ from . import __version__
 from .config import AssignmentConfig, load_config
 from .effective import LateRule
 from .errors import ConfigError
+from .released import course_file, read_released, write_released
+from .results import StudentResult
 from .seeds import course_secret
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -140,6 +142,56 @@ class Course:
                 f"unknown assignment {', '.join(unknown)}: this course has {', '.join(known)}"
             )
         return list(dict.fromkeys(names))
+
+    def released(self) -> list[str]:
+        """The assignments that count (totals, pages, summary, exports), in name order:
+        ``course.toml``'s ``released`` list, or every assignment without one.
+
+        Raises:
+            ConfigError: ``course.toml`` is malformed or names an assignment the course
+                does not hold.
+        """
+        known = self.names()
+        listed = read_released(self.root)
+        if listed is None:
+            return known
+        unknown = [n for n in listed if n not in known]
+        if unknown:
+            raise ConfigError(
+                f"{course_file(self.root)} [course] released: unknown assignment "
+                f"{', '.join(unknown)}; this course has {', '.join(known)}"
+            )
+        return sorted(listed)
+
+    def to_grade(self, names: list[str] | tuple[str, ...] | None) -> list[str]:
+        """``names`` validated (any assignment, released or not), or the released ones
+        when empty: what ``grade`` grades."""
+        return self.check_names(names) if names else self.released()
+
+    def release(self, names: list[str]) -> list[str]:
+        """Add ``names`` to the released list in ``course.toml`` and return the new list.
+
+        A course without a list (all released) starts one holding exactly ``names``: the
+        instructor is releasing by name from now on."""
+        listed = read_released(self.root)
+        new = sorted({*(listed or []), *self.check_names(names)})
+        if listed is None or set(new) != set(listed):
+            write_released(self.root, new)
+        return new
+
+    def hold_back(self, name: str) -> None:
+        """Keep a newly created assignment ``name`` out of the released ones: a course
+        without a list gets one naming every other assignment (``grade new``)."""
+        if read_released(self.root) is None:
+            write_released(self.root, [n for n in self.names() if n != name])
+
+    def only_released(self, student: StudentResult,
+                      released: list[str] | None = None) -> StudentResult:
+        """``student`` with the assignments that are not released left out, so that its
+        total is out of the released assignments only (``released``: as read once)."""
+        keep = set(self.released() if released is None else released)
+        return replace(student, assignments=[
+            a for a in student.assignments if a.assignment in keep])
 
     def config(self, name: str) -> AssignmentConfig:
         path = self.assignments_dir / name / "assignment.toml"

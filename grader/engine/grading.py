@@ -24,6 +24,18 @@ from .sandbox import DEFAULT_SCRATCH_MB, Sandbox
 from .session import SuiteSession
 
 
+def not_submitted(config: AssignmentConfig) -> str:
+    """The one line a student reads for an assignment not handed in: what to hand in.
+
+    ``not submitted: expected kfold.py or a notebook defining kfold_indices and
+    cross_val_score``; pages, JUnit and Gradescope show it instead of one row per test."""
+    names = list(config.names)
+    defining = " and ".join(filter(None, [", ".join(names[:-1]), *names[-1:]]))
+    notebook = f"a notebook defining {defining}" if defining else "a notebook"
+    files = ", ".join(config.files)
+    return f"not submitted: expected {f'{files} or {notebook}' if files else notebook}"
+
+
 class Engine:
     """Grades submissions for ``assignments`` with the ``kind`` suites (hidden or public)."""
 
@@ -158,9 +170,8 @@ class Engine:
             job = self.session.run(Job(assignment, None, reference=reference,
                                        missing_message=problem or "not submitted"))
             result = self._result(assignment, submission, store, job,
-                                  "error" if problem else "missing", problem or
-                                  f"nothing submitted for {assignment}: expected "
-                                  f"{' or '.join(config.files) or 'a notebook'}", started)
+                                  "error" if problem else "missing",
+                                  problem or not_submitted(config), started)
             result.cause = "submission" if problem else ""
             return result
         files = store.shipped(assignment)

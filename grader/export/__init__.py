@@ -1,4 +1,5 @@
-"""Exports of the grades for the tools around a course: spreadsheets, Gradescope, CI.
+"""Exports of the grades for the tools around a course: spreadsheets, Gradescope, CI, and
+the Canvas and Moodle sheets (``to_lms``, one assignment, students matched by LMS id).
 
 The pure functions (``to_csv``, ``to_gradescope``, ``to_junit``) take result records, so
 the grade verb can write ``--junit FILE`` straight after grading; ``main`` reads the

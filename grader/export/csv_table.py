@@ -1,7 +1,8 @@
 """Grades as a CSV table: one row per student, one column per assignment, and the total.
 
-This is the file instructors paste into a spreadsheet or an LMS, so the score cells hold
-plain numbers (a missing assignment is an empty cell, not a zero or a dash) and a name
+This is the file instructors paste into a spreadsheet, so the score cells hold plain
+numbers (an assignment never graded is an empty cell, not a zero or a dash; one not handed
+in is a 0 whose status column says ``missing``) and a name
 that a spreadsheet would run as a formula is defused.
 """
 
@@ -28,7 +29,9 @@ def _number(value: float) -> str:
 def to_csv(students: Iterable[StudentResult], path: Path) -> Path:
     """Write the grade table of ``students`` to ``path``; returns ``path``.
 
-    Columns: ``student``, each assignment in name order, ``total`` and ``max_total``.
+    Columns: ``student``, each assignment in name order, ``total`` and ``max_total``, then
+    ``<assignment>_status`` for each (``graded``, ``missing``, ``error``, ``timeout``; empty
+    when never graded), so a 0 for work not handed in reads apart from a 0 earned.
     Students appear in name order.
     """
     ordered = sorted(students, key=lambda s: s.student)
@@ -37,15 +40,18 @@ def to_csv(students: Iterable[StudentResult], path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream)
-        writer.writerow(["student", *names, "total", "max_total"])
+        writer.writerow(["student", *names, "total", "max_total",
+                         *(f"{name}_status" for name in names)])
         for student in ordered:
             scores = {a.assignment: a.score for a in student.assignments}
+            statuses = {a.assignment: a.status for a in student.assignments}
             writer.writerow(
                 [
                     _cell_text(student.student),
                     *(_number(scores[name]) if name in scores else "" for name in names),
                     _number(student.score),
                     _number(student.max_score),
+                    *(statuses.get(name, "") for name in names),
                 ]
             )
     return path

@@ -27,13 +27,14 @@ def main(
     """Export the latest grades in the gradebook at ``db`` into the folder ``out``.
 
     Args:
-        fmt: ``csv`` (``out/grades.csv``), ``gradescope`` (``out/<student>/results.json``)
-            or ``junit`` (``out/junit.xml``).
+        fmt: ``csv`` (``out/grades.csv``), ``gradescope``
+            (``out/<assignment>/<student>/results.json``) or ``junit`` (``out/junit.xml``).
         db: gradebook URL (``sqlite:///PATH`` or ``postgresql://...``); it must exist.
         out: folder for the files; created if needed.
         course_dir: the course (default: as ``Course.find``); the gradebook must have been
             graded against it.
 
+    Only the course's released assignments are exported and counted (``course.toml``).
     Grades are read as every output reads them (:mod:`grader.effective`, late rules as
     stored with each result), wherever the command runs.
 
@@ -52,7 +53,9 @@ def main(
     course = Course.find(course_dir)
     with Gradebook(db, create=False) as gradebook:
         course.check_gradebook(gradebook.course(), db)
-        students = gradebook.iter_students(evidence=fmt == "junit")
+        released = course.released()
+        students = (shown for s in gradebook.iter_students(evidence=fmt == "junit")
+                    if (shown := course.only_released(s, released)).assignments)
         if fmt == "csv":
             with writing(out, "--out"):
                 return [to_csv(students, out / "grades.csv")]
@@ -61,7 +64,8 @@ def main(
         written = []
         names = PageNames(gradebook.student_names())
         for student in students:
-            path = out / names.stem(student.student) / "results.json"
-            text = json.dumps(to_gradescope(student), indent=2) + "\n"
-            written.append(write_text(path, text, option="--out"))
+            for result in student.assignments:
+                path = out / result.assignment / names.stem(student.student) / "results.json"
+                text = json.dumps(to_gradescope(result), indent=2) + "\n"
+                written.append(write_text(path, text, option="--out"))
         return written

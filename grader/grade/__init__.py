@@ -67,7 +67,8 @@ def main(
 
     Args:
         submissions_dir: one folder per student.
-        assignments: the assignments to grade (all of the course when empty).
+        assignments: the assignments to grade, released or not (when empty: the released
+            ones, ``Course.released``).
         out: where HTML reports go; None for none.
         json_path / junit_path: the results JSON / JUnit XML to write, if any.
         db: SQLAlchemy URL of the gradebook; None grades without one (no cache).
@@ -86,7 +87,7 @@ def main(
     started = time.monotonic()
     jobs = jobs or os.cpu_count() or 1
     course = Course.find(course_dir)
-    names = course.check_names(assignments)
+    names = course.to_grade(assignments)
     # Every assignment's files are found, graded or not: the graded ones may import them.
     students = discover(Path(submissions_dir), [course.config(n) for n in course.names()])
     times = read_times(Path(submissions_dir))
@@ -94,6 +95,11 @@ def main(
     box: Sandbox = choose_sandbox(sandbox, require=require_sandbox)
     run = GradeRun(students=[], sandbox=box.name, course=course.describe())
     run.notes += [note for note in [penalty_note(submissions_dir, times, rules)] if note]
+    held = [n for n in names if n not in course.released()]
+    if held:
+        run.notes.append(f"not released: {', '.join(held)} (course.toml): graded and stored, "
+                         "but no page, summary or export counts it until `grade release OUT "
+                         + " ".join(f"-a {n}" for n in held) + "`")
     if box.warning:
         run.warnings.append(box.warning)
 
@@ -224,10 +230,12 @@ def _write_outputs(run: GradeRun, json_path: Path | None, junit_path: Path | Non
         else:
             from ..naming import PageNames  # noqa: PLC0415
 
-            pages = PageNames(s.student for s in run.students)
+            released = course.released()
+            shown = [course.only_released(s, released) for s in run.students]
+            pages = PageNames(s.student for s in shown)
             with writing(out, "--out"):
-                for student in run.students:
+                for student in shown:
                     written.append(render_student(student, out, names=pages))
-                written.append(render_summary(run.students, out, grading_seconds=run.seconds,
+                written.append(render_summary(shown, out, grading_seconds=run.seconds,
                                               names=pages))
     return written

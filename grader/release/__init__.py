@@ -6,7 +6,8 @@ OUT holds everything a student needs to work and to run ``grade check`` offline:
     OUT/pyproject.toml                 ``pip install .`` gives the ``grade`` command
     OUT/requirements.txt               the same libraries, for ``pip install -r``
     OUT/grader/                        a copy of the grader package (public code, no suites)
-    OUT/assignments/<name>/            README.md, stubs (.py, .ipynb stripped of outputs and
+    OUT/assignments/<name>/            (the assignments released, or those named with -a)
+                                       README.md, stubs (.py, .ipynb stripped of outputs and
                                        metadata), test_public.py, assignment.toml, and any
                                        other file the instructor put there
 
@@ -81,7 +82,8 @@ def main(*, out: Path, course_dir: Path | None = None,
     Args:
         out: the bundle's folder: new, empty, or a previous bundle (which is replaced).
         course_dir: the course folder holding ``assignments/``; default as ``Course.find``.
-        assignments: the assignments to release; default: all of them.
+        assignments: the assignments to ship; they are added to the course's released
+            list (``course.toml``) once the bundle is in place. Default: the released ones.
 
     Returns:
         Every file written, under ``out``.
@@ -92,7 +94,7 @@ def main(*, out: Path, course_dir: Path | None = None,
     """
     out = Path(out)
     course = Course.find(course_dir)
-    names = course.check_names(assignments)
+    names = course.check_names(assignments) if assignments else course.released()
     configs = [course.config(name) for name in names]
     _check_out(out, course)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -119,4 +121,6 @@ def main(*, out: Path, course_dir: Path | None = None,
     finally:
         if build.exists():
             shutil.rmtree(build, ignore_errors=True)
+    if assignments:
+        course.release(names)
     return sorted(p for p in out.rglob("*") if p.is_file())

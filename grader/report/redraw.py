@@ -35,6 +35,8 @@ def main(
         course_dir: the course (default: as ``Course.find``); the gradebook must have been
             graded against it.
 
+    Only the course's released assignments are shown and counted (``course.toml``).
+
     Returns:
         The pages written, students first and ``index.html`` last.
 
@@ -51,7 +53,11 @@ def main(
     with Gradebook(db, create=False) as gradebook, writing(out, "--out"):
         course.check_gradebook(gradebook.course(), db)
         names = PageNames(gradebook.student_names())
-        for student in gradebook.iter_students():
+        released = course.released()
+        for stored in gradebook.iter_students():
+            student = course.only_released(stored, released)
+            if not student.assignments:
+                continue  # graded only on assignments not released yet
             written.append(render_student(student, out, names=names))
             summary.add(student)
         seconds = grading_seconds(gradebook.runs())

@@ -19,7 +19,7 @@ from grader.naming import PageNames, student_filename
 from grader.report import plots
 from grader.report.notebook import NotebookView, read_notebook
 from grader.report.templating import environment, write_page
-from grader.report.text import terminal_text
+from grader.report.text import first_line, terminal_text
 from grader.results import AssignmentResult, StudentResult, bound_artifacts
 
 
@@ -104,11 +104,28 @@ def assignment_view(result: AssignmentResult) -> AssignmentView:
     )
 
 
+def not_submitted_line(result: AssignmentResult) -> str:
+    """The one line an assignment not handed in gets: what was expected (the grading's
+    message), never one row per test that could not run."""
+    line = first_line(result.message)
+    if line.startswith("nothing submitted for ") and ": " in line:
+        line = "not submitted: " + line.split(": ", 1)[1]  # a result stored before the wording
+    return line if line.startswith("not submitted") else "not submitted"
+
+
+def _split(result: StudentResult) -> tuple[list[AssignmentView], list[AssignmentResult]]:
+    """The views of what was handed in, and the assignments that were not (status
+    ``missing``): the page shows the real feedback first, then one line per missing one."""
+    views = [assignment_view(a) for a in result.assignments if a.status != "missing"]
+    return views, [a for a in result.assignments if a.status == "missing"]
+
+
 def render_student_html(result: StudentResult) -> str:
     """The student's page as HTML text."""
     template = environment().get_template("student.html")
-    views = [assignment_view(assignment) for assignment in result.assignments]
-    return template.render(student=result, assignments=views)
+    views, missing = _split(result)
+    return template.render(student=result, assignments=views, missing=missing,
+                           not_submitted=not_submitted_line)
 
 
 def render_student(result: StudentResult, out_dir: Path, *,
@@ -119,7 +136,7 @@ def render_student(result: StudentResult, out_dir: Path, *,
     ``names`` are the file names of the whole class, so that no two pages collide; without
     it the student is named alone."""
     template = environment().get_template("student.html")
-    views = [assignment_view(assignment) for assignment in result.assignments]
+    views, missing = _split(result)
     names = names or PageNames([result.student])
     page = Path(out_dir) / names.page(result.student)
     page.parent.mkdir(parents=True, exist_ok=True)
@@ -128,4 +145,5 @@ def render_student(result: StudentResult, out_dir: Path, *,
             name = f"{page.stem}.{student_filename(view.result.assignment)}.ipynb"
             (Path(out_dir) / name).write_text(view.result.notebook, encoding="utf-8")
             view.notebook_file = name
-    return write_page(page, template.render(student=result, assignments=views))
+    return write_page(page, template.render(student=result, assignments=views, missing=missing,
+                                            not_submitted=not_submitted_line))

@@ -6,6 +6,10 @@ import pytest
 
 from grader.results import AssignmentResult, StudentResult, TestResult
 
+KFOLD_MISSING = (
+    "not submitted: expected kfold.py or a notebook defining kfold_indices and cross_val_score"
+)
+
 
 def softmax(score: float, statuses: tuple[str, str, str]) -> AssignmentResult:
     points = (4.0, 3.5, 2.5)
@@ -41,7 +45,12 @@ def students() -> list[StudentResult]:
         "bob",
         [
             softmax(4.0, ("passed", "failed", "timeout")),
-            AssignmentResult("kfold", 0.0, 5.0, "missing"),
+            # As grading stores it: every hidden test errored, one line says what was expected.
+            AssignmentResult(
+                "kfold", 0.0, 5.0, "missing", message=KFOLD_MISSING,
+                tests=[TestResult(f"test_{i}", 0.0, 1.0, "error", "not submitted")
+                       for i in range(5)],
+            ),
         ],
     )
     carol = StudentResult(

@@ -10,7 +10,9 @@ import pandas as pd
 import pytest
 
 from grader.export import to_csv, to_gradescope, to_junit
-from grader.results import StudentResult
+from grader.results import AssignmentResult, StudentResult
+
+from .conftest import KFOLD_MISSING
 
 
 def test_csv_has_a_numeric_column_per_assignment(
@@ -18,7 +20,8 @@ def test_csv_has_a_numeric_column_per_assignment(
 ) -> None:
     path = to_csv(students, tmp_path / "grades.csv")
     table = pd.read_csv(path)
-    assert list(table.columns) == ["student", "kfold", "softmax", "total", "max_total"]
+    assert list(table.columns) == [
+        "student", "kfold", "softmax", "total", "max_total", "kfold_status", "softmax_status"]
     for column in ("kfold", "softmax", "total", "max_total"):
         assert pd.api.types.is_float_dtype(table[column]), column
     assert list(table["student"]) == ["'=carol", "alice", "bob"]
@@ -27,6 +30,10 @@ def test_csv_has_a_numeric_column_per_assignment(
     assert rows.loc["bob", "kfold"] == 0.0, "a missing submission that was graded is a 0"
     assert pd.isna(rows.loc["'=carol", "kfold"]), "an assignment never graded is an empty cell"
     assert rows.loc["'=carol", "max_total"] == 10.0
+    assert rows.loc["bob", "kfold_status"] == "missing", "a 0 for nothing handed in says so"
+    assert rows.loc["alice", "kfold_status"] == "graded"
+    assert rows.loc["'=carol", "softmax_status"] == "error"
+    assert pd.isna(rows.loc["'=carol", "kfold_status"])
 
 
 def test_junit_has_a_suite_per_student_and_assignment(students: list[StudentResult]) -> None:
@@ -65,8 +72,10 @@ def test_junit_maps_each_status(students: list[StudentResult]) -> None:
     )
     error = timed_out.find("error")
     assert error is not None and error.get("type") == "timeout"
-    missing = root.find("testsuite[@name='bob.kfold']/testcase/skipped")
-    assert missing is not None and missing.get("message") == "not submitted"
+    [case] = root.findall("testsuite[@name='bob.kfold']/testcase")
+    missing = case.find("skipped")
+    assert missing is not None and missing.get("message") == KFOLD_MISSING
+    assert case.get("name") == "kfold", "one case for the assignment, none per hidden test"
 
 
 def test_junit_survives_terminal_codes_and_markup(students: list[StudentResult]) -> None:
@@ -82,34 +91,49 @@ def test_junit_survives_terminal_codes_and_markup(students: list[StudentResult])
     assert "\x1b" not in text and "\x00" not in text
 
 
+GRADESCOPE_VISIBILITY = {"hidden", "after_due_date", "after_published", "visible"}
+
+
+def check_gradescope_document(document: dict, result: AssignmentResult) -> None:
+    """``document`` as Gradescope's Autograder Specifications describe results.json
+    (https://gradescope-autograders.readthedocs.io/en/latest/specs/)."""
+    json.dumps(document, allow_nan=False)
+    assert isinstance(document["score"], float)
+    assert document["score"] == pytest.approx(result.score)
+    assert isinstance(document["output"], str) and isinstance(document["execution_time"], float)
+    assert document["visibility"] in GRADESCOPE_VISIBILITY
+    assert document["stdout_visibility"] in {"hidden", "visible"}
+    assert document["tests"], "every assignment shows up as at least one test"
+    for test in document["tests"]:
+        assert set(test) >= {"name", "score", "max_score", "output", "visibility"}
+        assert isinstance(test["name"], str) and isinstance(test["output"], str)
+        assert isinstance(test["score"], float) and isinstance(test["max_score"], float)
+        assert test["status"] in {"passed", "failed"}
+        assert test["visibility"] in GRADESCOPE_VISIBILITY
+    max_total = sum(test["max_score"] for test in document["tests"])
+    assert max_total == pytest.approx(result.max_score)
+
+
 def test_gradescope_results_follow_the_specification(students: list[StudentResult]) -> None:
     for student in students:
-        document = to_gradescope(student)
-        json.dumps(document, allow_nan=False)
-        assert isinstance(document["score"], float)
-        assert document["score"] == pytest.approx(student.score)
-        assert isinstance(document["output"], str) and isinstance(document["execution_time"], float)
-        assert document["visibility"] in {"hidden", "after_due_date", "after_published", "visible"}
-        assert document["stdout_visibility"] in {"hidden", "visible"}
-        assert document["tests"], "every assignment shows up as at least one test"
-        for test in document["tests"]:
-            assert set(test) >= {"name", "score", "max_score", "output", "visibility"}
-            assert isinstance(test["name"], str) and isinstance(test["output"], str)
-            assert isinstance(test["score"], float) and isinstance(test["max_score"], float)
-            assert test["status"] in {"passed", "failed"}
-        max_total = sum(test["max_score"] for test in document["tests"])
-        assert max_total == pytest.approx(student.max_score)
+        for result in student.assignments:
+            check_gradescope_document(to_gradescope(result), result)
 
 
-def test_gradescope_explains_errors_and_missing_work(students: list[StudentResult]) -> None:
-    bob = to_gradescope(next(s for s in students if s.student == "bob"))
-    names = [test["name"] for test in bob["tests"]]
-    assert names == [
-        "softmax: test_rows_sum_to_one",
-        "softmax: test_large_inputs_do_not_overflow",
-        "softmax: test_axis",
-        "kfold (not submitted)",
-    ]
-    assert bob["tests"][2]["output"] == "[timeout] took longer than 5 s"
-    assert "kfold: 0 / 5 (not submitted)" in bob["output"]
-    assert bob["output"].startswith("Total: 4 / 15")
+def test_gradescope_holds_one_assignment_per_document(students: list[StudentResult]) -> None:
+    bob = next(s for s in students if s.student == "bob")
+    softmax = to_gradescope(bob.assignments[0])
+    assert [test["name"] for test in softmax["tests"]] == [
+        "test_rows_sum_to_one", "test_large_inputs_do_not_overflow", "test_axis"]
+    assert softmax["tests"][2]["output"] == "[timeout] took longer than 5 s"
+    assert softmax["output"].startswith("softmax: 4 / 10 (graded)")
+    assert "kfold" not in json.dumps(softmax)
+
+
+def test_gradescope_shows_missing_work_as_one_test(students: list[StudentResult]) -> None:
+    bob = next(s for s in students if s.student == "bob")
+    kfold = to_gradescope(bob.assignments[1])
+    [test] = kfold["tests"]
+    assert test["name"] == "kfold (not submitted)" and test["status"] == "failed"
+    assert test["output"] == KFOLD_MISSING
+    assert kfold["output"] == f"kfold: 0 / 5 (not submitted)\n{KFOLD_MISSING}"

@@ -34,17 +34,22 @@ def test_csv_export(db: str, tmp_path: Path) -> None:
     assert rows.loc["bob", "softmax"] == 9.0 and rows.loc["bob", "total"] == 9.0
 
 
-def test_gradescope_export_writes_one_file_per_student(db: str, tmp_path: Path) -> None:
+def test_gradescope_export_writes_one_file_per_student_and_assignment(
+        db: str, tmp_path: Path) -> None:
     written = main(fmt="gradescope", db=db, out=tmp_path)
     assert {path.relative_to(tmp_path).as_posix() for path in written} == {
-        f"{student_filename('=carol')}/results.json",
-        "alice/results.json",
-        "bob/results.json",
+        f"softmax/{student_filename('=carol')}/results.json",
+        "softmax/alice/results.json",
+        "kfold/alice/results.json",
+        "softmax/bob/results.json",
+        "kfold/bob/results.json",
     }
     assert student_filename("=carol").startswith("carol-"), "no file name starting with ="
-    bob = json.loads((tmp_path / "bob" / "results.json").read_text())
+    bob = json.loads((tmp_path / "softmax" / "bob" / "results.json").read_text())
     assert bob["score"] == 9.0
     assert "re-marked by hand" in bob["output"]
+    missing = json.loads((tmp_path / "kfold" / "bob" / "results.json").read_text())
+    assert len(missing["tests"]) == 1 and missing["score"] == 0.0
 
 
 def test_junit_export(db: str, tmp_path: Path) -> None:

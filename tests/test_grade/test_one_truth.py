@@ -33,7 +33,8 @@ def grade(*args: str) -> Result:
 
 
 def ci_summary(results: Path) -> str:
-    """The run summary ``examples/ci/course-grading.yml`` writes, run on ``results``."""
+    """The run summary ``examples/ci/course-grading.yml`` writes, run beside ``results`` and
+    the ``exports/grades.csv`` of ``grade export``."""
     workflow = yaml.safe_load((REPO / "examples" / "ci" / "course-grading.yml").read_text())
     [step] = [s for s in workflow["jobs"]["grade"]["steps"] if s.get("name") == "Summary"]
     script = step["run"].split("<<'PY'\n", 1)[1].rsplit("PY", 1)[0]
@@ -78,10 +79,6 @@ def test_every_output_shows_the_penalty_and_the_override(tmp_path: Path, elsewhe
     assert ada["adjustments"][0]["days"] == 2
     assert ben["raw_score"] == 10.0 and [a["kind"] for a in ben["adjustments"]] == ["override"]
 
-    summary = ci_summary(elsewhere / "results.json")
-    assert "| ada | 8 | 10 | softmax: submitted 2 days late: -20% |" in summary
-    assert "| ben | 6.5 | 10 | softmax: score set to 6.5 by the instructor" in summary
-
     suites = ET.parse(elsewhere / "results.xml").getroot()
     junit = {
         suite.get("name", "").split(".")[0]: float(
@@ -103,9 +100,14 @@ def test_every_output_shows_the_penalty_and_the_override(tmp_path: Path, elsewhe
         rows = {row["student"]: float(row["total"]) for row in csv.DictReader(stream)}
     assert rows == expected
 
+    summary = ci_summary(elsewhere / "results.json")  # reads exports/grades.csv beside it
+    assert "| ada | 8 | 10 |  | softmax: submitted 2 days late: -20% |" in summary
+    assert "| ben | 6.5 | 10 |  | softmax: score set to 6.5 by the instructor" in summary
+
     grade("export", "--format", "gradescope", *common, "--out", "gradescope")
     for student, score in expected.items():
-        results = json.loads((elsewhere / "gradescope" / student / "results.json").read_text())
+        results = json.loads(
+            (elsewhere / "gradescope" / "softmax" / student / "results.json").read_text())
         assert results["score"] == score
 
     grade("export", "--format", "junit", *common, "--out", "junit")

@@ -7,7 +7,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from grader.report import render_student
-from grader.results import StudentResult
+from grader.report.student import not_submitted_line
+from grader.results import AssignmentResult, StudentResult, TestResult
 
 from .external import external_references
 
@@ -123,3 +124,28 @@ def test_missing_assignments_read_as_not_submitted(bob: StudentResult, tmp_path:
     assert "not submitted" in html
     assert "took longer than 10 s" in html
     assert "the submission ran past its 60 s wall time" in html
+
+
+def test_each_assignment_not_handed_in_is_one_line_after_the_feedback(
+    bob: StudentResult, tmp_path: Path
+) -> None:
+    """As grading stores it: every test of the missing assignment errored "not submitted"."""
+    not_run = [TestResult(f"test_case_{i}", 0.0, 1.0, "error", "not submitted")
+               for i in range(14)]
+    line = ("not submitted: expected kfold.py or a notebook defining kfold_indices and "
+            "cross_val_score")
+    kfold = AssignmentResult("kfold", 0.0, 14.0, "missing", tests=not_run, message=line)
+    html = page(replace(bob, assignments=[*bob.assignments, kfold]), tmp_path)
+    assert "test_case_" not in html
+    assert html.count(line) == 1
+    assert "<strong>jet_classifier</strong> (0 / 40): not submitted" in html
+    section = html.index('id="not-submitted"')
+    assert html.index("took longer than 10 s") < section
+    assert html.count("not submitted") == 2  # one line per assignment, nothing else
+
+
+def test_a_result_stored_with_the_older_wording_still_reads_as_one_line() -> None:
+    stored = AssignmentResult("softmax", 0.0, 10.0, "missing",
+                              message="nothing submitted for softmax: expected softmax.py")
+    assert not_submitted_line(stored) == "not submitted: expected softmax.py"
+    assert not_submitted_line(replace(stored, message="")) == "not submitted"
