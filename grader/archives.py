@@ -186,12 +186,12 @@ def _tar_members(archive: str, data: bytes, budget: _Budget) -> list[tuple[str, 
                             "a hard link" if info.islnk() else "not a regular file")
                     raise ArchiveRefused(f"{archive}: the entry {info.name[:80]!r} is {kind}: "
                                          "not unpacked (archive links are never followed)")
+                path = _clean_path(archive, info.name)
                 try:
                     tarfile.data_filter(info, "/unpacked")
                 except tarfile.FilterError as error:
                     raise ArchiveRefused(f"{archive}: the entry {info.name[:80]!r} is refused "
                                          f"({error}): not unpacked") from error
-                path = _clean_path(archive, info.name)
                 if path is None or info.isdir():
                     continue
                 stream = handle.extractfile(info)

@@ -22,7 +22,8 @@ def zip_bytes(members: dict[str, bytes], *, utf8_flag: bool = True) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as handle:
         for name, data in members.items():
-            handle.writestr(zipfile.ZipInfo(name, date_time=(2025, 3, 1, 12, 0, 0)), data)
+            handle.writestr(zipfile.ZipInfo(name, date_time=(2025, 3, 1, 12, 0, 0)), data,
+                            compress_type=zipfile.ZIP_DEFLATED)
     raw = buffer.getvalue()
     if utf8_flag:
         return raw
