@@ -229,7 +229,8 @@ def _choose_scripts(walk: _Walk, by_file: dict[str, str], stub_prints: set[str])
 def _take_notebooks(walk: _Walk, configs: list[AssignmentConfig], stub_prints: set[str]) -> None:
     submission = walk.submission
     all_names = {n for c in configs for n in c.names}
-    for path, data in walk.notebooks:
+    # The shallowest first, so a notebook at the top keeps its own name.
+    for path, data in sorted(walk.notebooks, key=lambda n: (n[0].count("/"), n[0])):
         try:
             source = code_of(load_notebook(data))
         except NotebookTooDeepError as error:
@@ -240,8 +241,7 @@ def _take_notebooks(walk: _Walk, configs: list[AssignmentConfig], stub_prints: s
         if source and stub_prints and code_fingerprint(path, data) in stub_prints:
             walk.left_out[path] = STUB_NOTE
             continue
-        base = path.rsplit("/", 1)[-1]
-        key = base if base not in submission.contents else path.replace("/", "_")
+        key = _free_key(submission.contents, path)
         submission.contents[key] = data
         if key != path:
             submission.origin[key] = path
@@ -264,6 +264,16 @@ def _take_notebooks(walk: _Walk, configs: list[AssignmentConfig], stub_prints: s
                 config.name, f"nothing was graded for {config.name}: refused {', '.join(refused)}")
 
 
+def _free_key(contents: Mapping[str, bytes], path: str) -> str:
+    """The name a notebook is graded under: its own, else its path flattened, else numbered."""
+    for key in (path.rsplit("/", 1)[-1], path.replace("/", "_")):
+        if key not in contents:
+            return key
+    stem, _, suffix = path.replace("/", "_").rpartition(".")
+    return next(f"{stem}-{n}.{suffix}" for n in range(2, 10_000)
+                if f"{stem}-{n}.{suffix}" not in contents)
+
+
 def _name_what_is_left(walk: _Walk) -> None:
     """``ignored`` and ``notes`` for what was not taken; a folder or archive holding nothing
     taken is named once, with the number of entries it held."""
@@ -273,6 +283,10 @@ def _name_what_is_left(walk: _Walk) -> None:
     empty = sorted({c for c in walk.containers
                     if not any(u.startswith(c) for u in used)}, key=len)
     collapsed: dict[str, int] = {}
+    for path in submission.refused:
+        outer = next((c for c in empty if path.startswith(c) and path != c), None)
+        if outer is not None:
+            collapsed[outer] = collapsed.get(outer, 0) + 1
     for path, reason in walk.left_out.items():
         outer = next((c for c in empty if path.startswith(c) and path != c), None)
         if outer is None:
@@ -289,5 +303,5 @@ def _name_what_is_left(walk: _Walk) -> None:
             else container
         count = collapsed.get(container, 0)
         submission.ignored.append(shown)
-        submission.notes[shown] = (f"nothing in it is graded ({count} entries left out)"
-                                   if count else "empty: nothing to grade")
+        submission.notes[shown] = (f"nothing in it is graded ({count} entries left out or "
+                                   "refused)" if count else "empty: nothing to grade")

@@ -138,6 +138,18 @@ def test_a_folder_with_nothing_graded_is_named_once(tmp_path: Path) -> None:
     assert "2 entries left out" in str(found["notes"]["data/"])
 
 
+def test_notebooks_of_the_same_name_in_two_folders_are_both_kept(tmp_path: Path) -> None:
+    notebook = json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+         "id": "a", "source": CORRECT.decode()}]}).encode()
+    folder = _folder(tmp_path, {"a/work.ipynb": notebook, "work.ipynb": notebook,
+                                "a_work.ipynb": notebook})
+    found = discover_student(folder, CONFIGS, stubs=STUBS)
+    assert sorted(found.assignments["softmax"]) == ["a_work-2.ipynb", "a_work.ipynb",
+                                                    "work.ipynb"]
+    assert found.origin == {"a_work-2.ipynb": "a/work.ipynb"}
+
+
 def test_a_bomb_in_a_student_folder_is_that_students_error(tmp_path: Path,
                                                            capsys: pytest.CaptureFixture[str]
                                                            ) -> None:
