@@ -79,10 +79,9 @@ def main(*, source: Path, out: Path, platform: str, pattern_text: str | None = N
         assert compiled is not None
         parsed = pattern.parse(found, names, compiled)
     _add_roster_students(parsed, names.students)
-    run = CollectRun(out=out, unmatched={**found.refused, **parsed.unmatched})
-    for path in list(run.unmatched):
-        if path.endswith(".git/") and platform == "classroom":
-            del run.unmatched[path]
+    unmatched = {**found.refused, **parsed.unmatched}
+    run = CollectRun(out=out, unmatched={path: why for path, why in unmatched.items()
+                                         if path not in parsed.consumed})
     rows = []
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -91,7 +90,7 @@ def main(*, source: Path, out: Path, platform: str, pattern_text: str | None = N
             if merged is not None:
                 merged.apply(entry)
             outcome = write_student(out, entry, dedup_suffix=parsed.dedup_suffix)
-            if not entry.files and not entry.ignored:
+            if not outcome.taken and outcome.status == "collected":
                 outcome.status = "nothing submitted"
             run.students.append(outcome)
             run.late[key] = entry.late

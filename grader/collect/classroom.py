@@ -21,7 +21,8 @@ from .source import Source
 
 def parse(source: Source, roster: Roster, prefix: str | None) -> Parsed:
     parsed = Parsed()
-    folders = sorted({path.split("/", 1)[0] for path in source.files if "/" in path})
+    folders = sorted({path.split("/", 1)[0] for path in [*source.files, *source.refused]
+                      if "/" in path})
     for path in source.files:
         if "/" not in path:
             parsed.unmatched[path] = "a file beside the checkouts, not inside one"
@@ -50,6 +51,7 @@ def parse(source: Source, roster: Roster, prefix: str | None) -> Parsed:
         if login is not None and inside == ".git/":
             key = roster.student_for(login=login) or folder_name(login)
             parsed.entry(key, login=login).ignored[".git/"] = GIT
+            parsed.consumed.add(path)
     return parsed
 
 

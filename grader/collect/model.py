@@ -43,6 +43,8 @@ class Parsed:
     unmatched: dict[str, str] = field(default_factory=dict)
     """Path in SOURCE -> why it belongs to no student."""
 
+    consumed: set[str] = field(default_factory=set)
+    """Entries of SOURCE named on a student's row instead (a checkout's ``.git/``)."""
     dedup_suffix: bool = False
     """The platform adds ``-N`` to a name it has seen (Canvas): take it off again."""
 

@@ -118,3 +118,15 @@ def test_a_bad_pattern_is_a_usage_error(tmp_path: Path, text: str | None, match:
     with pytest.raises(ConfigError, match=match):
         collect.main(source=tmp_path, out=tmp_path / "out", platform="pattern",
                      pattern_text=text)
+
+
+def test_a_checkout_with_only_git_is_nothing_submitted(tmp_path: Path) -> None:
+    source = tmp_path / "hw3"
+    (source / "hw3-cy" / ".git").mkdir(parents=True)
+    (source / "hw3-cy" / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (source / "hw3-bob").mkdir()
+    (source / "hw3-bob" / "softmax.py").write_bytes(CORRECT)
+    run = collect.main(source=source, out=tmp_path / "out", platform="classroom", prefix="hw3")
+    assert {s.student: s.status for s in run.students} == {
+        "bob": "collected", "cy": "nothing submitted"}
+    assert run.unmatched == {}, "each .git/ is on its student's row, not left unexplained"
