@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from grader import collect
-from grader.errors import ConfigError
+from grader.errors import ConfigError, OutputError
 from grader.manifest import read_ids, read_times
 
 from .fixtures import CORRECT, grade_softmax, zip_bytes
@@ -90,7 +90,7 @@ def test_times_and_roster_are_merged(tmp_path: Path) -> None:
 def test_out_must_be_new(tmp_path: Path) -> None:
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "x").write_text("")
-    with pytest.raises(Exception, match="not an empty folder"):
+    with pytest.raises(OutputError, match="not an empty folder"):
         collect.main(source=tmp_path, out=tmp_path / "out", platform="canvas")
 
 
