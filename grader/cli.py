@@ -56,6 +56,8 @@ def main() -> None:
     """Grade ML-course submissions with hidden tests, student code sandboxed.
 
     \b
+      grade collect SOURCE OUT --from canvas|moodle|classroom|pattern
+                                     instructors: a platform's download into OUT/<student>/
       grade SUBMISSIONS_DIR          grade every SUBMISSIONS_DIR/<student>/
       grade check ASSIGNMENT [PATH]  students: run the public tests on your file
       grade validate                 instructors: check every suite against its reference,
@@ -109,6 +111,38 @@ def run_command(submissions_dir: Path, assignments: tuple[str, ...], out: Path,
             on_start=display.start,
         )
     display.summary(result)
+
+
+@main.command("collect")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--from", "platform", required=True,
+              type=click.Choice(["canvas", "moodle", "classroom", "pattern"]),
+              help="Where SOURCE comes from (its naming).")
+@click.option("--pattern", "pattern_text",
+              help="With --from pattern: a regex over each path with the named groups "
+                   "student, file and optionally time.")
+@click.option("--prefix", help="GitHub Classroom: the assignment prefix of <prefix>-<login>.")
+@click.option("--roster", type=click.Path(path_type=Path),
+              help="CSV student,login,lms_id (or the platform's own roster export).")
+@click.option("--times", type=click.Path(path_type=Path),
+              help="CSV with lms_id|login|student and submitted_at (ISO 8601 with a zone).")
+def collect_command(source: Path, out: Path, platform: str, pattern_text: str | None,
+                    prefix: str | None, roster: Path | None, times: Path | None) -> None:
+    """Turn a Canvas, Moodle or GitHub Classroom download into OUT/<student>/ folders and
+    the manifest OUT/submissions.csv."""
+    from rich.console import Console  # noqa: PLC0415
+
+    from . import collect  # noqa: PLC0415
+    from .collect.summary import summary_table, unmatched_lines  # noqa: PLC0415
+
+    run = collect.main(source=source, out=out, platform=platform, pattern_text=pattern_text,
+                       prefix=prefix, roster=roster, times=times)
+    console = Console()
+    console.print(summary_table(run))
+    for line in unmatched_lines(run):
+        console.print(line, markup=False, highlight=False)
+    click.echo(f"wrote {run.manifest}; next: grade {out}")
 
 
 @main.command("check")

@@ -1,10 +1,16 @@
 """Finding what each student handed in: ``SUBMISSIONS_DIR/<student>/`` into records.
 
 A script counts for an assignment when its name is one of the assignment's ``files``
-(``softmax.py``, ``jet_model.keras``). A notebook counts for every assignment whose names
-it defines at the top level of a code cell (``def softmax``, ``class EarlyStopping``,
-``softmax = ...``), found by reading its JSON, never by running it here. Everything else is
-listed as ignored, never silently dropped.
+(``softmax.py``, ``jet_model.keras``) or is taken for one by the rule of
+:mod:`grader.near_miss` (case, a copy counter, a course prefix), wherever it lies in the
+student's folder: in subfolders (the bundle's ``assignments/softmax/``) and in archives
+handed in (zip and tar, unpacked in memory by :mod:`grader.archives`). A notebook counts
+for every assignment whose names it defines at the top level of a code cell (``def
+softmax``, ``class EarlyStopping``, ``softmax = ...``), found by reading its JSON, never by
+running it here. A file whose code is the released stub's is never a submission (when the
+course's stubs are given). What is graded is keyed by the assignment's own file name
+(``softmax.py``), whatever it was called; ``notes`` says, per file, what was taken as what
+and what was left out and why. Nothing is taken or left out silently.
 
 Discovery is the only place that reads a student's folder, and it reads it once: every file
 that will be graded is read here through :mod:`grader.safe_read` (regular files only, links
@@ -20,17 +26,18 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import AssignmentConfig
-from .errors import InvalidNotebookError, NotebookTooDeepError, RefusedFileError, SubmissionError
-from .notebook_json import code_of, defined_names, load_notebook
-from .safe_read import entries, open_folder, read_file, refusal
+from .errors import RefusedFileError, SubmissionError
+from .safe_read import entries, open_folder
+from .student_folder import MAX_FILE_BYTES, MAX_SUBMISSION_BYTES, read_folder, text_name
 
-MAX_FILE_BYTES = 64 << 20
-MAX_SUBMISSION_BYTES = 128 << 20
-"""All the files of one student read together: past it, further files are refused."""
+__all__ = ["MAX_FILE_BYTES", "MAX_SUBMISSION_BYTES", "StudentSubmission", "discover",
+           "discover_student", "files_hash", "text_name"]
+
 
 
 @dataclass
@@ -50,6 +57,11 @@ class StudentSubmission:
     refused: dict[str, str] = field(default_factory=dict)
     contents: dict[str, bytes] = field(default_factory=dict)
     failure: str = ""
+    notes: dict[str, str] = field(default_factory=dict)
+    """Path in the folder -> what discovery did with it when that was not plain: taken under
+    another name, not taken and why (the reason of every ignored entry)."""
+    origin: dict[str, str] = field(default_factory=dict)
+    """Graded name -> the path in the folder it was read from, where they differ."""
 
     def files_for(self, assignment: str) -> dict[str, bytes]:
         """The files that serve ``assignment``, as read at discovery."""
@@ -72,57 +84,23 @@ def files_hash(files: dict[str, bytes]) -> str:
     return digest.hexdigest()
 
 
-class _Reader:
-    """Reads the files of one open student folder within the per-student byte budget."""
-
-    def __init__(self, fd: int, submission: StudentSubmission) -> None:
-        self.fd = fd
-        self.submission = submission
-        self.left = MAX_SUBMISSION_BYTES
-
-    def read(self, name: str) -> bytes | None:
-        """The file's bytes, or None with the refusal noted."""
-        try:
-            data = read_file(self.fd, name, min(MAX_FILE_BYTES, self.left))
-        except RefusedFileError as error:
-            reason = error.reason
-            if self.left < MAX_FILE_BYTES and "larger than" in reason:
-                reason = (f"not read: the folder's files together pass "
-                          f"{MAX_SUBMISSION_BYTES >> 20} MiB")
-            self.submission.refused[name] = reason
-            return None
-        except OSError as error:
-            self.submission.refused[name] = f"could not be read ({error.strerror})"
-            return None
-        self.left -= len(data)
-        self.submission.contents[name] = data
-        return data
-
-
-def text_name(name: str) -> str:
-    """``name`` as valid text: itself when it is, else its bytes with each one that is not
-    UTF-8 written as ``\\xNN``, so pages, the gradebook and the terminal can show it."""
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return os.fsencode(name).decode("utf-8", errors="backslashreplace")
-    return name
-
-
 def discover_student(folder: Path, configs: list[AssignmentConfig], *,
-                     dir_fd: int | None = None, student: str | None = None) -> StudentSubmission:
+                     dir_fd: int | None = None, student: str | None = None,
+                     stubs: Mapping[str, set[str]] | None = None) -> StudentSubmission:
     """The record of one student folder; never raises for what the folder holds.
 
     ``folder`` is opened without following a link (relative to ``dir_fd`` when given, as
     :func:`discover` does); a folder that cannot be read at all comes back with ``failure``.
     ``student`` is the name to give the student (the folder's name as text by default).
+    ``stubs`` (assignment -> code fingerprints, :mod:`grader.stubs`) names the released
+    stubs, which are never taken; without it no file is judged a stub.
     """
     submission = StudentSubmission(student=student or text_name(folder.name), folder=folder)
     shown = submission.student
     name = folder.name if dir_fd is not None else str(folder)
     try:
         with open_folder(name, dir_fd=dir_fd) as fd:
-            _read_folder(fd, submission, configs)
+            read_folder(fd, submission, configs, stubs or {})
     except RefusedFileError as error:
         submission.failure = (f"the student folder {shown} was not read: it is "
                               f"{error.reason}; hand in a folder of regular files")
@@ -136,71 +114,8 @@ def discover_student(folder: Path, configs: list[AssignmentConfig], *,
     return submission
 
 
-def _read_folder(fd: int, submission: StudentSubmission,
-                 configs: list[AssignmentConfig]) -> None:
-    listing = []
-    for name, st in entries(fd):
-        if name.startswith("."):
-            continue
-        if text_name(name) != name:
-            submission.refused[text_name(name)] = "a name that is not valid UTF-8: rename it"
-            continue
-        listing.append((name, st))
-    by_file = {name: c.name for c in configs for name in c.files}
-    reader = _Reader(fd, submission)
-    used: set[str] = set()
-    for name, _ in listing:
-        if name in by_file:
-            used.add(name)
-            if reader.read(name) is not None:
-                submission.assignments.setdefault(by_file[name], []).append(name)
-            else:
-                submission.problems[by_file[name]] = (
-                    f"{name} was not graded: it is {submission.refused[name]}"
-                )
-    for name, _ in listing:
-        if not name.endswith(".ipynb") or name in used:
-            continue
-        used.add(name)
-        data = reader.read(name)
-        if data is None:
-            continue
-        try:
-            source = code_of(load_notebook(data))
-        except NotebookTooDeepError as error:
-            submission.refused[name] = f"not a notebook: its JSON is {error}"
-            del submission.contents[name]
-            continue
-        except InvalidNotebookError:
-            source = ""
-        defined = defined_names(source, {n for c in configs for n in c.names})
-        for config in configs:
-            if defined.intersection(config.names):
-                submission.assignments.setdefault(config.name, []).append(name)
-        if not source:
-            # Unreadable notebooks are sent to every assignment so the worker reports why.
-            for config in configs:
-                submission.assignments.setdefault(config.name, []).append(name)
-    refused_notebooks = [f"{n} ({submission.refused[n]})" for n, _ in listing
-                         if n.endswith(".ipynb") and n in submission.refused]
-    for config in configs:
-        if refused_notebooks and config.name not in submission.assignments:
-            submission.problems.setdefault(
-                config.name, f"nothing was graded for {config.name}: refused "
-                             f"{', '.join(refused_notebooks)}")
-    for name, st in listing:
-        if name in used or name in submission.refused:
-            continue
-        reason = refusal(st)
-        if stat.S_ISDIR(st.st_mode):
-            submission.ignored.append(name + "/")
-        elif reason and not reason.startswith("a hard link"):
-            submission.refused[name] = reason
-        else:
-            submission.ignored.append(name)
-
-
-def discover(submissions_dir: Path, configs: list[AssignmentConfig]) -> list[StudentSubmission]:
+def discover(submissions_dir: Path, configs: list[AssignmentConfig], *,
+             stubs: Mapping[str, set[str]] | None = None) -> list[StudentSubmission]:
     """Every student folder under ``submissions_dir``, sorted by name.
 
     An entry that is a link to a folder is a student too, whose record says it was refused.
@@ -226,7 +141,7 @@ def discover(submissions_dir: Path, configs: list[AssignmentConfig]) -> list[Stu
                 # A folder literally named like this one's escaped form keeps its name.
                 student = f"{student}-{hashlib.sha256(os.fsencode(name)).hexdigest()[:8]}"
             students.append(discover_student(submissions_dir / name, configs, dir_fd=fd,
-                                             student=student))
+                                             student=student, stubs=stubs))
     finally:
         os.close(fd)
     if not students:

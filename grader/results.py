@@ -149,6 +149,9 @@ class StudentResult:
     assignments: list[AssignmentResult] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     refused: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+    """Path -> what discovery did with it when that was not plain: taken under another name
+    (``graded as softmax.py (case)``), or left out and why (every ``ignored`` entry)."""
 
     @property
     def score(self) -> float:
@@ -166,6 +169,7 @@ class StudentResult:
             "assignments": [a.to_dict() for a in self.assignments],
             "ignored": list(self.ignored),
             "refused": dict(self.refused),
+            "notes": dict(self.notes),
         }
 
     @classmethod
@@ -175,6 +179,7 @@ class StudentResult:
             assignments=[AssignmentResult.from_dict(a) for a in data.get("assignments", [])],
             ignored=list(data.get("ignored", [])),
             refused=dict(data.get("refused", {})),
+            notes=dict(data.get("notes", {})),
         )
 
 

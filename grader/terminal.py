@@ -36,6 +36,12 @@ def submission_problems(students: list[StudentResult]) -> list[str]:
     return lines
 
 
+def file_notes(students: list[StudentResult]) -> list[str]:
+    """One line per file taken under another name or left out, with what and why."""
+    return [f"{student.student}: {name}: {note}"
+            for student in students for name, note in sorted(student.notes.items())]
+
+
 class GradeDisplay:
     def __init__(self, *, enabled: bool = True) -> None:
         self.enabled = enabled
@@ -94,7 +100,7 @@ class GradeDisplay:
         self.out.print(table)
         if any(a.adjustments for s in run.students for a in s.assignments):
             self.out.print("* adjusted: late penalty or override (see the student's page)")
-        for line in submission_problems(run.students):
+        for line in submission_problems(run.students) + file_notes(run.students):
             self.out.print(line, markup=False, highlight=False)
         self.out.print(
             f"graded {run.graded}, from the gradebook {run.cached}, in {run.seconds:.1f} s"

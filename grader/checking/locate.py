@@ -65,8 +65,9 @@ def candidates(config: AssignmentConfig, path: Path | None) -> Candidates:
     folder = path if path is not None else Path.cwd()
     submission = discover_student(folder, [config])
     found = submission.assignments.get(config.name, [])
-    scripts = [folder / name for name in found if not name.endswith(".ipynb")]
-    notebooks = [folder / name for name in found if name.endswith(".ipynb")]
+    paths = [folder / submission.origin.get(name, name) for name in found]
+    scripts = [path for path in paths if not path.name.endswith(".ipynb")]
+    notebooks = [path for path in paths if path.name.endswith(".ipynb")]
     if scripts:
         return Candidates(scripts, notebooks)
     if len(notebooks) == 1:

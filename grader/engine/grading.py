@@ -102,7 +102,8 @@ class Engine:
             if result.grader_failure:
                 result.cause = "grader"
         return StudentResult(student=submission.student, assignments=results,
-                             ignored=list(submission.ignored), refused=dict(submission.refused))
+                             ignored=list(submission.ignored), refused=dict(submission.refused),
+                             notes=dict(submission.notes))
 
     def _grade_all(self, submission: StudentSubmission, names: list[str],
                    store: StudentFiles) -> list[AssignmentResult]:

@@ -5,8 +5,7 @@ columns ``student,submitted_at,late,lms_id,login,files``; a roster CSV given by 
 ``student,login,lms_id``. Both map a student folder's name to the ids an LMS matches on; an
 empty cell is an id the file does not know, never a guess.
 
-``read_ids`` has the signature of ``grader.manifest.read_ids`` (written with the ingest
-work); once that is in, this module's ``read_ids`` is that one.
+The manifest is read by ``grader.manifest.read_ids``; this module reads a roster.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ import csv
 from pathlib import Path
 
 from grader.errors import ConfigError, SubmissionError
-from grader.manifest import manifest_path
 
 Ids = dict[str, dict[str, str]]
 ID_COLUMNS = ("lms_id", "login")
@@ -40,19 +38,6 @@ def _read(path: Path, error: type[ConfigError] | type[SubmissionError], what: st
             raise error(f"{path}, line {line}: {student} is listed twice")
         ids[student] = {key: (row.get(key) or "").strip() for key in ID_COLUMNS}
     return ids
-
-
-def read_ids(submissions_dir: Path) -> Ids:
-    """student -> {"lms_id", "login"} from ``submissions_dir``'s manifest; {} without one.
-
-    Raises:
-        SubmissionError: the manifest cannot be read, lacks the columns, or names a student
-            twice.
-    """
-    path = manifest_path(submissions_dir)
-    if not path.is_file():
-        return {}
-    return _read(path, SubmissionError, "the manifest")
 
 
 def read_roster(path: Path) -> Ids:

@@ -7,10 +7,11 @@ from pathlib import Path
 from grader.course import Course
 from grader.errors import ConfigError
 from grader.export.canvas import fill_canvas
-from grader.export.ids import Ids, read_ids, read_roster
+from grader.export.ids import Ids, read_roster
 from grader.export.lms import Grade, LmsExport, read_sheet, sheet_text
 from grader.export.moodle import fill_moodle
 from grader.gradebook import DEFAULT_URL, Gradebook
+from grader.manifest import read_ids
 from grader.outputs import write_text
 
 LMS_FORMATS = ("canvas", "moodle")

@@ -22,6 +22,7 @@ from ..engine.sandbox import Sandbox, choose_sandbox
 from ..manifest import read_times
 from ..outputs import write_text, writing
 from ..results import AssignmentResult, StudentResult, results_json
+from ..stubs import stub_fingerprints
 from .adjusted import adjusted, penalty_note
 from .executor import EngineSpec, make_tasks, run_dask, run_local
 
@@ -89,12 +90,14 @@ def main(
     course = Course.find(course_dir)
     names = course.to_grade(assignments)
     # Every assignment's files are found, graded or not: the graded ones may import them.
-    students = discover(Path(submissions_dir), [course.config(n) for n in course.names()])
+    students = discover(Path(submissions_dir), [course.config(n) for n in course.names()],
+                        stubs=stub_fingerprints(course.assignments_dir, course.names()))
     times = read_times(Path(submissions_dir))
     rules = {n: course.late_rule(n) for n in names}
     box: Sandbox = choose_sandbox(sandbox, require=require_sandbox)
     run = GradeRun(students=[], sandbox=box.name, course=course.describe())
-    run.notes += [note for note in [penalty_note(submissions_dir, times, rules)] if note]
+    run.notes += [note for note in [penalty_note(submissions_dir, times, rules,
+                                            [s.student for s in students])] if note]
     held = [n for n in names if n not in course.released()]
     if held:
         run.notes.append(f"not released: {', '.join(held)} (course.toml): graded and stored, "
@@ -128,7 +131,7 @@ def main(
                 gradebook.record_student(student.student, list(kept[student.student].values()),
                                          submitted_at=_submitted_at(student, times),
                                          run_id=run_id, late=rules,
-                                         refused=student.refused)
+                                         refused=student.refused, notes=student.notes)
             if not todo[student.student]:
                 done += 1
                 result = _merge(student, names, kept[student.student], None)
@@ -145,7 +148,8 @@ def main(
                 gradebook.record_student(result.student, result.assignments,
                                          submitted_at=_submitted_at(submission, times),
                                          run_id=run_id, late=rules,
-                                         refused=submission.refused)
+                                         refused=submission.refused,
+                                         notes=submission.notes)
             run.graded += len(result.assignments)
             merged = _merge(submission, names, kept[result.student], result)
             fresh[result.student] = merged
@@ -201,6 +205,7 @@ def _merge(student: StudentSubmission, names: list[str], kept: dict[str, Assignm
         assignments=[graded.get(n) or kept[n] for n in names if n in graded or n in kept],
         ignored=list(student.ignored),
         refused=dict(student.refused),
+        notes=dict(student.notes),
     )
 
 

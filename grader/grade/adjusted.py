@@ -50,11 +50,21 @@ def adjusted(
 
 
 def penalty_note(submissions_dir: Any, times: Mapping[str, Any] | None,
-                 rules: Mapping[str, LateRule]) -> str:
-    """The header line saying whether late penalties could apply in this run; "" if so."""
+                 rules: Mapping[str, LateRule], students: list[str] | None = None) -> str:
+    """The header line saying whether late penalties could apply in this run; "" if so.
+
+    Without a manifest no penalty applies to anyone; with one, none applies to a student
+    it gives no time (``submitted_at`` empty, or not listed), and the line names them.
+    """
     if not any(rule.deadline is not None for rule in rules.values()):
         return ""
     if times is None:
         return (f"no submission times ({submissions_dir}/submissions.csv is missing): "
                 "no late penalty applied")
+    untimed = [s for s in students or [] if times.get(s) is None]
+    if untimed:
+        shown = ", ".join(untimed[:5]) + (f" and {len(untimed) - 5} more" if len(untimed) > 5
+                                          else "")
+        return (f"{len(untimed)} student(s) without a submission time in "
+                f"{submissions_dir}/submissions.csv ({shown}): no late penalty applied to them")
     return ""

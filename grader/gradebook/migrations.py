@@ -138,6 +138,10 @@ MIGRATIONS: list[tuple[str, ...]] = [
         # What discovery refused in the student's folder when this result was recorded.
         "ALTER TABLE results ADD COLUMN refused {json}",
     ),
+    (
+        # What discovery did with the student's files (taken as, left out and why).
+        "ALTER TABLE results ADD COLUMN notes {json}",
+    ),
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

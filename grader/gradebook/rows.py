@@ -29,6 +29,7 @@ RESULT_COLUMNS = (
     schema.results.c.duration,
     schema.results.c.cause,
     schema.results.c.refused,
+    schema.results.c.notes,
     schema.results.c.graded_at,
     schema.submissions.c.content_hash,
     schema.submissions.c.files,

@@ -115,6 +115,7 @@ results = sa.Table(
     sa.Column("previous_score", sa.Float),
     sa.Column("cause", sa.Text, nullable=False, server_default=""),
     sa.Column("refused", JSONType),
+    sa.Column("notes", JSONType),
     sa.UniqueConstraint("submission_id", "suite_hash"),
 )
 

@@ -30,6 +30,7 @@ _RESULT_VALUES = (
     "late_per_day",
     "cause",
     "refused",
+    "notes",
 )
 """The columns of a result row that a new grading of the same key replaces."""
 

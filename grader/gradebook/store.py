@@ -178,6 +178,7 @@ class Gradebook:
         run_id: str | None = None,
         late: LateRule | None = None,
         refused: Mapping[str, str] | None = None,
+        notes: Mapping[str, str] | None = None,
     ) -> None:
         """Store ``result`` for ``student``, replacing the row with the same key.
 
@@ -190,7 +191,7 @@ class Gradebook:
         rules = {result.assignment: late} if late is not None else None
         self.record_student(
             student, [result], submitted_at=submitted_at, run_id=run_id, late=rules,
-            refused=refused,
+            refused=refused, notes=notes,
         )
 
     def record_student(
@@ -202,12 +203,14 @@ class Gradebook:
         run_id: str | None = None,
         late: LateRules | None = None,
         refused: Mapping[str, str] | None = None,
+        notes: Mapping[str, str] | None = None,
     ) -> None:
         """Store each of ``results`` for ``student`` as :meth:`record` would, in one transaction.
 
         ``late`` gives each assignment's rule (none: no deadline). ``refused`` (entry -> reason)
-        is what discovery did not read in the student's folder this time; the student read
-        back carries the one stored with the newest result.
+        is what discovery did not read in the student's folder this time, ``notes`` (path ->
+        what was done with it) what it took under another name or left out; the student read
+        back carries the ones stored with the newest result.
 
         All of them are stored or, when one fails, none: the student's rows are as before
         the call. One transaction per student rather than per result saves a commit (and
@@ -230,12 +233,12 @@ class Gradebook:
                 rule = (late or {}).get(result.assignment)
                 if len(results) == 1:
                     self._write(connection, student_id, result, found, submitted_at, run_id, rule,
-                                refused)
+                                refused, notes)
                     continue
                 # Name the assignment whose write failed, not only the student.
                 with translate_errors(self.url, f"recording {student}/{result.assignment}"):
                     self._write(connection, student_id, result, found, submitted_at, run_id, rule,
-                                refused)
+                                refused, notes)
 
     def _write(
         self,
@@ -247,6 +250,7 @@ class Gradebook:
         run_id: str | None,
         late: LateRule | None,
         refused: Mapping[str, str] | None = None,
+        notes: Mapping[str, str] | None = None,
     ) -> None:
         """One result's submission, result and test rows, inside the caller's transaction."""
         writes = self._writes
@@ -283,6 +287,7 @@ class Gradebook:
             "late_per_day": float(late.penalty_per_day) if late is not None else 0.0,
             "cause": clean_text(result.cause),
             "refused": clean_json(dict(refused)) if refused else None,
+            "notes": clean_json(dict(notes)) if notes else None,
         }
         result_id = writes.upsert(
             connection,
@@ -563,8 +568,10 @@ class Gradebook:
             result = result_from_row(row, tests.get(row.id, []), evidence=evidence)
             assignments.append(effective(result, inputs(row, overrides.get(row.assignment))))
         refused = newest.refused if newest is not None and newest.refused else {}
+        notes = newest.notes if newest is not None and newest.notes else {}
         return StudentResult(student=name, assignments=assignments,
-                             refused={str(k): str(v) for k, v in dict(refused).items()})
+                             refused={str(k): str(v) for k, v in dict(refused).items()},
+                             notes={str(k): str(v) for k, v in dict(notes).items()})
 
     def latest_similarity(self) -> SimilarityRecord | None:
         """The newest similarity report noted here, if any."""

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from grader.effective import LateRule
 from grader.errors import SubmissionError
+from grader.grade.adjusted import penalty_note
 from grader.gradebook import late_penalty
 from grader.manifest import read_times
 
@@ -91,3 +93,12 @@ def test_a_broken_manifest_names_itself(tmp_path: Path, content: str, match: str
     with pytest.raises(SubmissionError, match=match) as caught:
         read_times(tmp_path)
     assert "submissions.csv" in str(caught.value)
+
+
+def test_the_header_names_students_the_manifest_gives_no_time(tmp_path: Path) -> None:
+    rules = {"softmax": LateRule(DEADLINE, 0.1)}
+    assert "submissions.csv is missing" in penalty_note(tmp_path, None, rules, ["ada"])
+    note = penalty_note(tmp_path, {"ada": DEADLINE, "ben": None}, rules, ["ada", "ben", "cy"])
+    assert note.startswith("2 student(s) without a submission time") and "ben, cy" in note
+    assert "no late penalty applied to them" in note
+    assert penalty_note(tmp_path, {"ada": DEADLINE}, rules, ["ada"]) == ""
