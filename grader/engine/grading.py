@@ -241,5 +241,6 @@ def _summary(run: AssignmentRun, names: tuple[str, ...]) -> str:
     lines += load.errors()
     for entry in load.files:
         lines += [f"{entry['file']}: {note}" for note in entry.get("notes", [])]
+    lines += list(run.notes)
     return "\n".join(lines)
 

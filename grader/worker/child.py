@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
-from . import notebook_caps, protocol, wire
+from . import disguise, notebook_caps, protocol, wire
 from .builtins import BUILTINS
 from .seeding import seed_generators
 
@@ -137,6 +137,9 @@ class ChildServer:
         self.namespaces: dict[str, dict[str, Any]] = {}
         self.loaded: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
         self.objects: dict[int, Any] = {}
+        self.unmasked: dict[str, str] = {}
+        """What was converted for the reply being built (``disguise``): kind -> graded as."""
+        self.notebook_ran = False
 
     # -- encoding -------------------------------------------------------------------------
     def _keep(self, value: Any) -> dict[str, Any]:
@@ -150,7 +153,21 @@ class ChildServer:
 
     def _encode(self, value: Any) -> tuple[dict[str, Any], list[wire.Blob]]:
         blobs: list[wire.Blob] = []
-        return wire.encode(value, self._keep, blobs), blobs
+        return self._encode_into(value, blobs), blobs
+
+    def _encode_into(self, value: Any, blobs: list[wire.Blob]) -> dict[str, Any]:
+        """Plain data as it is; a number or array in disguise as the plain data it stands
+        for (noted in ``unmasked``); anything else as a handle."""
+
+        def fallback(obj: Any) -> dict[str, Any]:
+            plain = disguise.unmask(obj)
+            if plain is None:
+                return self._keep(obj)
+            if len(self.unmasked) < 8:
+                self.unmasked.setdefault(plain.kind, plain.graded_as)
+            return wire.encode(plain.value, self._keep, blobs)
+
+        return wire.encode(value, fallback, blobs)
 
     def _resolve(self, node: dict[str, Any]) -> Any:
         if "c" in node:
@@ -174,10 +191,13 @@ class ChildServer:
 
     def _answer(self, message: protocol.Message, blobs: list[wire.Blob]) -> None:
         reply: protocol.Reply
+        self.unmasked = {}
         try:
             value = self._dispatch(message, blobs)
             node, out = self._encode(value)
             reply = protocol.ok(node)
+            if self.unmasked:
+                reply["converted"] = [[kind, how] for kind, how in self.unmasked.items()]
             handle = message.get("ref", {}).get("handle")
             if protocol.op_of(message) in (protocol.CALL, protocol.EACH) and handle in self.objects:
                 state = plain_state(self.objects[handle])
@@ -261,8 +281,8 @@ class ChildServer:
         def call_grader(*args: Any, **kwargs: Any) -> Any:
             blobs: list[wire.Blob] = []
             message = protocol.callback(callback_id,
-                                        wire.encode(list(args), self._keep, blobs),
-                                        wire.encode(kwargs, self._keep, blobs))
+                                        self._encode_into(list(args), blobs),
+                                        self._encode_into(kwargs, blobs))
             wire.send(self.sock, message, blobs)
             while True:
                 reply, reply_blobs = wire.recv(self.sock)

@@ -186,6 +186,10 @@ class OkReply(TypedDict):
     value: Any
     state: NotRequired[list[Any]]
     """[handle, plain attributes] of the object a call was made on (``child.plain_state``)."""
+    converted: NotRequired[list[list[str]]]
+    """[kind, graded as] per kind of number or array in disguise that the value held, turned
+    into plain data before it crossed (``worker.disguise``): ["tensorflow EagerTensor",
+    "numpy value"]."""
 
 
 class ErrorReply(TypedDict):
