@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from .errors import StudentCodeError
+
 
 def call_each(
     function: Callable[..., Any],
@@ -114,6 +116,8 @@ def rejects(
     args, kwargs = valid
     try:
         result = function(*args, **kwargs)
+    except StudentCodeError:
+        raise  # not raised by the call: the name is not defined, and the message says so
     except Exception as exc:  # the student's own exception, carried back from the worker
         raise AssertionError(
             f"on a valid input the call raised {type(exc).__name__}; refusing bad input only "
@@ -125,6 +129,8 @@ def rejects(
         got = function(*args, **kwargs)
     except error:
         return
+    except StudentCodeError:
+        raise
     except Exception as exc:  # the student's own exception, carried back from the worker
         raise AssertionError(
             f"{what}: expected {error.__name__}, but {type(exc).__name__} was raised. {hint}"

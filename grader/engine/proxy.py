@@ -249,8 +249,17 @@ class SubmissionProxy:
 
 
 def _missing_message(name: str, run: AssignmentRun, load: LoadReport) -> str:
-    errors = load.errors()
-    if errors:
-        return f"{name} is not available because your code did not load:\n" + "\n".join(errors)
+    """Why ``name`` is missing, in one line: the errors themselves are listed once, above
+    the tests (``grading._summary``), not inside every test's message."""
+    broken = [entry["file"] for entry in load.files if entry.get("error")]
+    if broken:
+        return (f"{name} is not available because {' and '.join(broken)} failed to load "
+                "(the error is shown above the tests)")
     files = ", ".join(run.files) or "no file"
+    failing = [f"{entry['file']} cell {cell['cell']}" for entry in load.files
+               for cell in entry.get("cell_errors", [])]
+    if failing:
+        where = ", ".join(failing[:5]) + (" and more" if len(failing) > 5 else "")
+        return (f"{name} is not defined in {files}: define it with exactly this name (it may "
+                f"be in a cell that failed: {where}; the errors are shown above the tests)")
     return f"{name} is not defined in {files}: define it with exactly this name"

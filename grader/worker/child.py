@@ -39,8 +39,15 @@ class CallbackError(RuntimeError):
     """The grader's callable, called by the student's code, raised or refused the call."""
 
 
-def describe_exception(exc: BaseException) -> protocol.ErrorInfo:
-    """Type, builtin bases, message and a traceback trimmed to the student's frames."""
+def describe_exception(
+    exc: BaseException, format_traceback: Callable[[BaseException], str] | None = None
+) -> protocol.ErrorInfo:
+    """Type, builtin bases, message and a traceback trimmed to the student's frames.
+
+    ``format_traceback`` is the notebook runner's, once a notebook ran in this child: a
+    function a cell defined then fails as "Cell 4, line 2", as its cell errors did, not as
+    IPython's cache file name.
+    """
     try:
         message = str(exc)[:MAX_MESSAGE]
     except BaseException:  # noqa: BLE001 - a hostile __str__ must not kill the worker
@@ -58,11 +65,17 @@ def describe_exception(exc: BaseException) -> protocol.ErrorInfo:
     ][-MAX_TRACEBACK_FRAMES:]
     lines = traceback.format_list(frames)
     text = "Traceback (most recent call last):\n" + "".join(lines) if lines else ""
+    text += f"{type(exc).__name__}: {message}"
+    if format_traceback is not None:
+        try:
+            text = format_traceback(exc)
+        except Exception:  # noqa: BLE001 - the plain form above is kept
+            pass
     return {
         "type": type(exc).__name__,
         "bases": bases,
         "message": message,
-        "traceback": (text + f"{type(exc).__name__}: {message}")[-8000:],
+        "traceback": text[-8000:],
     }
 
 
@@ -139,7 +152,8 @@ class ChildServer:
         self.objects: dict[int, Any] = {}
         self.unmasked: dict[str, str] = {}
         """What was converted for the reply being built (``disguise``): kind -> graded as."""
-        self.notebook_ran = False
+        self.format_traceback: Callable[[BaseException], str] | None = None
+        """The notebook runner's, once a notebook ran here (``describe_exception``)."""
 
     # -- encoding -------------------------------------------------------------------------
     def _keep(self, value: Any) -> dict[str, Any]:
@@ -206,7 +220,7 @@ class ChildServer:
         except BaseException as exc:
             if isinstance(exc, wire.ChannelClosed):
                 raise
-            reply, out = protocol.failed(describe_exception(exc)), []
+            reply, out = protocol.failed(describe_exception(exc, self.format_traceback)), []
         finally:
             for stream in (sys.stdout, sys.stderr):
                 try:
@@ -352,7 +366,7 @@ class ChildServer:
         report: protocol.LoadReport,
         entry: dict[str, Any],
     ) -> dict[str, Any]:
-        from .notebook import run_notebook  # noqa: PLC0415 - IPython only when needed
+        from .notebook import format_traceback, run_notebook  # noqa: PLC0415 - IPython only when needed
 
         path = os.path.join(self.workdir, filename)
         max_bytes = int(message.get("max_notebook_bytes", notebook_caps.DEFAULT_MAX_BYTES))
@@ -364,6 +378,7 @@ class ChildServer:
             cell_timeout=message.get("cell_timeout"),
             max_output_bytes=int(message.get("max_output_bytes", 64_000)),
         )
+        self.format_traceback = format_traceback
         text, note = notebook_caps.kept_text(run.notebook, max_bytes)
         report["notebooks"][filename] = text
         entry["cell_errors"] = [
