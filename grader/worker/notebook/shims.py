@@ -1,7 +1,8 @@
 """Soft failures: what cannot work in the grader leaves a note instead of an error.
 
 ``import google.colab`` fails (the notebook runs outside Colab), ``%pip``/``!pip install``
-are skipped, ``input()`` and ``getpass()`` raise ``EOFError`` at once instead of waiting for a person.
+are skipped, ``input()`` and ``getpass()`` raise ``EOFError`` at once instead of waiting for
+a person.
 """
 
 from __future__ import annotations
