@@ -73,8 +73,11 @@ class AssignmentRun:
         files: dict[str, bytes],
         names: list[str],
         limits: Limits,
+        graded_names: list[str] | None = None,
     ) -> None:
         self.shared = shared
+        self.graded_names = graded_names or names
+        """Every name graded from the student's files (a notebook keeps their cells first)."""
         self.assignment = assignment
         self.files = files
         self.names = names
@@ -146,7 +149,8 @@ class AssignmentRun:
             protocol.load(self.assignment, list(self.files), self.names,
                           self.limits.cell_timeout, self.max_output,
                           max_notebook_bytes=int(self.limits.max_notebook_kb) * 1024,
-                          max_notebook_cells=int(self.limits.max_notebook_cells)),
+                          max_notebook_cells=int(self.limits.max_notebook_cells),
+                          graded_names=list(self.graded_names)),
             timeout=self.total_timeout,
         )
         if not isinstance(report, dict):

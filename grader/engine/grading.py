@@ -168,7 +168,8 @@ class Engine:
         if shared is None:
             shared = SharedChild(self.host, files, config.limits)
         run = AssignmentRun(shared, assignment, {name: files[name] for name in own_files},
-                            list(config.names), config.limits)
+                            list(config.names), config.limits, graded_names=sorted(
+                                {n for c in self.configs.values() for n in c.names}))
         job = Job(assignment, run, reference=reference,
                   case_key=submission_key(self.secret, submission.student,
                                           store.content_hash(assignment)))

@@ -369,6 +369,7 @@ class ChildServer:
         from .notebook import format_traceback, run_notebook  # noqa: PLC0415 - IPython only when needed
 
         path = os.path.join(self.workdir, filename)
+        names = message.get("names") or []
         max_bytes = int(message.get("max_notebook_bytes", notebook_caps.DEFAULT_MAX_BYTES))
         notebook_caps.check_file(path, max_bytes,
                                  int(message.get("max_notebook_cells",
@@ -377,6 +378,7 @@ class ChildServer:
             path,
             cell_timeout=message.get("cell_timeout"),
             max_output_bytes=int(message.get("max_output_bytes", 64_000)),
+            graded_names=[str(n) for n in message.get("graded_names") or names],
         )
         self.format_traceback = format_traceback
         text, note = notebook_caps.kept_text(run.notebook, max_bytes)

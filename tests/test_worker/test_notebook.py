@@ -251,29 +251,34 @@ def test_stale_outputs_in_the_file_are_replaced(tmp_path):
     assert code_cells(result)[0]["execution_count"] == 1
 
 
-def test_output_is_capped_and_the_cap_is_noted(tmp_path):
+def test_a_long_stream_keeps_its_head_and_tail_and_says_what_was_elided(tmp_path):
     result = run(
         tmp_path,
-        "print('x' * 5000)",
+        "for epoch in range(10_000):\n    print(f'epoch {epoch}: loss {1 / (epoch + 1):.4f}')",
         "print('more')",
         "1/0",
-        max_output_bytes=1000,
+        max_output_bytes=8000,
     )
     first = stream_text(result, 1)
-    assert first.startswith("x" * 900) and len(first) <= 1000
-    assert "output truncated" in stream_text(result, 1, "stderr")
-    assert stream_text(result, 2) == ""
-    assert "omitted" in stream_text(result, 2, "stderr")
+    assert first.startswith("epoch 0: loss 1.0000\n")
+    assert first.endswith("epoch 9999: loss 0.0001\n")
+    assert "lines," in first and "bytes elided" in first
+    assert len(first) < 2000  # an eighth of the limit, at least 1 KB
+    assert stream_text(result, 2) == "more\n"  # a later cell keeps its output
     assert [e.ename for e in result.errors] == ["ZeroDivisionError"]  # errors are always kept
     assert any(o["output_type"] == "error" for o in outputs_of(result, 3))
-    assert any("output truncated" in note for note in result.notes)
+    assert "the middle of its stdout elided" in stream_text(result, 1, "stderr")
+    [note] = [n for n in result.notes if n.startswith("outputs were cut")]
+    assert "cell 1: the middle of its stdout elided" in note
 
 
 def test_one_huge_print_is_cut_without_copying_it_around(tmp_path):
     start = time.monotonic()
     result = run(tmp_path, "print('y' * 200_000_000)", max_output_bytes=5000)
     assert time.monotonic() - start < 10
-    assert len(stream_text(result, 1)) == 5000
+    text = stream_text(result, 1)
+    assert text.startswith("yyyy") and "yyyy [...] yyyy" in text and len(text) < 5000
+    assert "199,99" in text and "bytes elided" in text
 
 
 def test_an_image_that_does_not_fit_leaves_room_for_text(tmp_path):
@@ -290,6 +295,7 @@ def test_an_image_that_does_not_fit_leaves_room_for_text(tmp_path):
     [image] = [o for o in outputs_of(result, 1) if o["output_type"] == "display_data"]
     assert "image/png" not in image["data"]
     assert stream_text(result, 2) == "still here\n"
+    assert any("cell 1: an image or other rich output left out" in n for n in result.notes)
 
 
 # -- time limits ----------------------------------------------------------------------------

@@ -12,8 +12,10 @@ import sys
 import threading
 import types
 import warnings
+from collections.abc import Iterable
 from typing import Any
 
+from .fit import cells_of, fit, priority_cells
 from .load import load_notebook, nbformat_module, schema_note
 from .outputs import CellStream, Notes, Outputs
 from .records import CellError, CellTimeoutError, NotebookRun
@@ -277,9 +279,16 @@ class Run:
 
 
 def run_notebook(
-    path: str, *, cell_timeout: float | None = 30.0, max_output_bytes: int = 64_000
+    path: str,
+    *,
+    cell_timeout: float | None = 30.0,
+    max_output_bytes: int = 64_000,
+    graded_names: Iterable[str] = (),
 ) -> NotebookRun:
     """Execute the notebook at ``path`` top to bottom in this process.
+
+    Its outputs are then cut to ``max_output_bytes`` (``fit``), the cells that name one of
+    ``graded_names`` kept first.
 
     Raises :class:`NotebookError` when the file is not a notebook we can run (the message
     names the file and says what to do); anything that goes wrong inside a cell is recorded
@@ -326,6 +335,11 @@ def run_notebook(
         namespace = strip_ipython_names(shell)
     finally:
         state.run = None
+    limit = run.outputs.limit
+    cut = fit(cells_of(cells_out, run.outputs.actions, run.outputs.scales), limit,
+              max(limit // 2, min(limit, 4096)), priority_cells(cells_out, graded_names))
+    if cut:
+        run.notes.add(cut)
     notebook = {
         "nbformat": 4,
         "nbformat_minor": nb.get("nbformat_minor", 5),
