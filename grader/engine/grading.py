@@ -223,10 +223,10 @@ def _notebook_once(results: list[AssignmentResult]) -> None:
         result.notebook = None
         lines = result.message.splitlines()
         kept = [line for line in lines
-                if not any(line.startswith(f"{f}, cell ") for f in notebooks)]
+                if not any(line.startswith((f"{f}, cell ", f"{f}: ")) for f in notebooks)]
         if len(kept) < len(lines):
-            kept.append(f"the errors of the cells of {', '.join(notebooks)} are listed under "
-                        f"{first}")
+            kept.append(f"the cell errors and notes of {', '.join(notebooks)} are listed "
+                        f"under {first}")
         result.message = "\n".join(kept)
 
 

@@ -387,5 +387,5 @@ class ChildServer:
             {"cell": e.cell, "ename": e.ename, "evalue": e.evalue, "traceback": e.traceback}
             for e in run.errors
         ]
-        entry["notes"] = list(run.notes) + ([note] if note else [])
+        entry["notes"] = [*run.notes, *([note] if note else []), run.versions]
         return run.namespace

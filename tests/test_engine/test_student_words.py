@@ -83,6 +83,7 @@ def test_the_cell_error_is_listed_once_above_the_tests(homework) -> None:
     summary = _summary(run, tuple(NAMES))
     assert summary.count("a broken cell") == 1
     assert "homework.ipynb, cell 3: RuntimeError: a broken cell" in summary
+    assert "homework.ipynb: graded with Python 3." in summary  # the versions, on the page
 
 
 def test_a_notebook_of_several_assignments_is_shown_and_its_errors_listed_once() -> None:
@@ -90,7 +91,8 @@ def test_a_notebook_of_several_assignments_is_shown_and_its_errors_listed_once()
     results = [
         AssignmentResult("softmax", 1, 1, "graded", message=error, files=["homework.ipynb"],
                          notebook='{"run": 1}'),
-        AssignmentResult("kfold", 1, 1, "graded", message=f"{error}\nanother note",
+        AssignmentResult("kfold", 1, 1, "graded",
+                         message=f"{error}\nhomework.ipynb: graded with Python 3\nanother note",
                          files=["homework.ipynb"], notebook='{"run": 1}'),
         # The jet classifier runs the notebook again in a child of its own: another text.
         AssignmentResult("jet_classifier", 1, 1, "graded", message=error,
@@ -102,4 +104,24 @@ def test_a_notebook_of_several_assignments_is_shown_and_its_errors_listed_once()
     for later in results[1:]:
         assert "a broken cell" not in later.message
         assert "listed under softmax" in later.message
-    assert "another note" in results[1].message
+    assert "another note" in results[1].message  # a note of the assignment's own stays
+    assert "graded with" not in results[1].message
+
+
+def test_a_package_of_the_grading_environment_is_importable_inside_the_sandbox() -> None:
+    """README, "Adding packages": what the environment running grade holds, the sandboxed
+    notebook imports (pandas is in no zygote preload), and the page names its version."""
+    import pandas
+
+    files = {"tables.ipynb": nbformat.writes(new_notebook(cells=[new_code_cell(
+        "import pandas as pd\ndef version():\n    return pd.__version__")])).encode()}
+    limits = Limits(call_timeout=30, total_timeout=120, cell_timeout=60)
+    with WorkerHost(choose_sandbox("bwrap", require=True), preload=("numpy",)) as host:
+        shared = SharedChild(host, files, limits)
+        run = AssignmentRun(shared, "tables", files, ["version"], limits)
+        try:
+            assert SubmissionProxy(run).version() == pandas.__version__
+            assert f"pandas {pandas.__version__}" in _summary(run, ("version",))
+        finally:
+            run.close()
+            shared.close()

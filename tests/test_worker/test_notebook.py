@@ -625,3 +625,16 @@ def test_errors_and_warnings_from_calls_after_the_run_name_the_cell(tmp_path):
         warning.message, warning.category, warning.filename, warning.lineno
     )
     assert shown.startswith("Cell 1, line 4: UserWarning: x is large")
+
+
+def test_the_run_says_which_python_and_library_versions_graded_it(tmp_path):
+    import platform
+
+    import numpy as np
+
+    result = run(tmp_path, "import numpy as np\nimport sklearn")
+    import sklearn
+
+    assert result.versions.startswith(f"graded with Python {platform.python_version()}, ")
+    assert f"numpy {np.__version__}" in result.versions
+    assert f"scikit-learn {sklearn.__version__}" in result.versions

@@ -22,6 +22,7 @@ from .records import CellError, CellTimeoutError, NotebookRun
 from .shims import ColabFinder, no_getpass, no_input
 from .state import current
 from .tracebacks import Places, format_cell_traceback, install_warning_format, safe_str
+from .versions import environment_note
 
 _MISSING = object()
 
@@ -347,7 +348,8 @@ def run_notebook(
         "cells": cells_out,
     }
     return NotebookRun(
-        namespace=namespace, notebook=notebook, errors=run.errors, notes=list(run.notes.items)
+        namespace=namespace, notebook=notebook, errors=run.errors, notes=list(run.notes.items),
+        versions=environment_note(),
     )
 
 
