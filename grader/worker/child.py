@@ -150,6 +150,7 @@ class ChildServer:
         self.namespaces: dict[str, dict[str, Any]] = {}
         self.loaded: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
         self.objects: dict[int, Any] = {}
+        self._blobs: list[wire.Blob] = []  # the blobs of the value being encoded
         self.unmasked: dict[str, str] = {}
         """What was converted for the reply being built (``disguise``): kind -> graded as."""
         self.format_traceback: Callable[[BaseException], str] | None = None
@@ -171,17 +172,20 @@ class ChildServer:
 
     def _encode_into(self, value: Any, blobs: list[wire.Blob]) -> dict[str, Any]:
         """Plain data as it is; a number or array in disguise as the plain data it stands
-        for (noted in ``unmasked``); anything else as a handle."""
+        for (noted in ``unmasked``); anything else as a handle. Plain data never reaches
+        the fallback, so it pays nothing for the conversion."""
+        self._blobs = blobs
+        return wire.encode(value, self._unmask_or_keep, blobs)
 
-        def fallback(obj: Any) -> dict[str, Any]:
-            plain = disguise.unmask(obj)
-            if plain is None:
-                return self._keep(obj)
-            if len(self.unmasked) < 8:
-                self.unmasked.setdefault(plain.kind, plain.graded_as)
-            return wire.encode(plain.value, self._keep, blobs)
-
-        return wire.encode(value, fallback, blobs)
+    def _unmask_or_keep(self, obj: Any) -> dict[str, Any]:
+        blobs = self._blobs  # before the student's __array__ runs (it may call back)
+        plain = disguise.unmask(obj)
+        self._blobs = blobs
+        if plain is None:
+            return self._keep(obj)
+        if len(self.unmasked) < 8:
+            self.unmasked.setdefault(plain.kind, plain.graded_as)
+        return wire.encode(plain.value, self._keep, blobs)
 
     def _resolve(self, node: dict[str, Any]) -> Any:
         if "c" in node:
