@@ -125,3 +125,14 @@ def test_a_package_of_the_grading_environment_is_importable_inside_the_sandbox()
         finally:
             run.close()
             shared.close()
+
+
+def test_no_grader_class_name_reaches_a_test_message() -> None:
+    from grader.engine.budget import ReplyTooLarge
+    from grader.errors import ProtocolError
+
+    for error in (ReplyTooLarge("calling softmax: the reply was refused, 2 MB"),
+                  ProtocolError("the worker sent a malformed value"),
+                  StudentCodeError("softmax is not defined in hw.ipynb")):
+        status, message = classify(error)
+        assert status == "error" and message == str(error)
