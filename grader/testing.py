@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from .errors import StudentCodeError
+
 
 def call_each(
     function: Callable[..., Any],
@@ -65,9 +67,9 @@ def assert_close(
     try:
         got_arr = np.asarray(got, dtype=float)
     except (TypeError, ValueError) as exc:
-        raise AssertionError(
-            f"{prefix}expected numbers, got a value of type {type(got).__name__}"
-        ) from exc
+        describe = getattr(type(got), "_grader_describe", None)  # a value kept in the worker
+        kind = describe(got) if describe is not None else type(got).__name__
+        raise AssertionError(f"{prefix}expected numbers, got a value of type {kind}") from exc
     want_arr = np.asarray(want, dtype=float)
     if got_arr.shape != want_arr.shape:
         raise AssertionError(f"{prefix}expected shape {want_arr.shape}, got shape {got_arr.shape}")
@@ -114,6 +116,8 @@ def rejects(
     args, kwargs = valid
     try:
         result = function(*args, **kwargs)
+    except StudentCodeError:
+        raise  # not raised by the call: the name is not defined, and the message says so
     except Exception as exc:  # the student's own exception, carried back from the worker
         raise AssertionError(
             f"on a valid input the call raised {type(exc).__name__}; refusing bad input only "
@@ -125,6 +129,8 @@ def rejects(
         got = function(*args, **kwargs)
     except error:
         return
+    except StudentCodeError:
+        raise
     except Exception as exc:  # the student's own exception, carried back from the worker
         raise AssertionError(
             f"{what}: expected {error.__name__}, but {type(exc).__name__} was raised. {hint}"

@@ -180,7 +180,8 @@ class Engine:
         if shared is None:
             shared = SharedChild(self.host, files, config.limits)
         run = AssignmentRun(shared, assignment, {name: files[name] for name in own_files},
-                            list(config.names), config.limits)
+                            list(config.names), config.limits, graded_names=sorted(
+                                {n for c in self.configs.values() for n in c.names}))
         job = Job(assignment, run, reference=reference,
                   case_key=submission_key(self.secret, submission.student,
                                           store.content_hash(assignment)))
@@ -220,15 +221,25 @@ class Engine:
 
 
 def _notebook_once(results: list[AssignmentResult]) -> None:
-    """A notebook that holds several assignments is stored and shown with the first only."""
-    seen: set[str] = set()
+    """A notebook that holds several assignments is shown with the first of them only, and
+    its cell errors are listed there only: once per student, not once per assignment (the
+    jet classifier runs the notebook again in a child of its own, so the texts differ)."""
+    shown: dict[str, str] = {}  # notebook file -> the assignment it is shown with
     for result in results:
-        if result.notebook is None:
+        notebooks = [f for f in result.files if f.endswith(".ipynb")]
+        first = next((shown[f] for f in notebooks if f in shown), None)
+        if first is None:
+            if result.notebook is not None:
+                shown.update({f: result.assignment for f in notebooks})
             continue
-        if result.notebook in seen:
-            result.notebook = None
-        else:
-            seen.add(result.notebook)
+        result.notebook = None
+        lines = result.message.splitlines()
+        kept = [line for line in lines
+                if not any(line.startswith((f"{f}, cell ", f"{f}: ")) for f in notebooks)]
+        if len(kept) < len(lines):
+            kept.append(f"the cell errors and notes of {', '.join(notebooks)} are listed "
+                        f"under {first}")
+        result.message = "\n".join(kept)
 
 
 def _nothing_loaded(load: LoadReport) -> bool:
@@ -253,5 +264,6 @@ def _summary(run: AssignmentRun, names: tuple[str, ...]) -> str:
     lines += load.errors()
     for entry in load.files:
         lines += [f"{entry['file']}: {note}" for note in entry.get("notes", [])]
+    lines += list(run.notes)
     return "\n".join(lines)
 

@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 
 from ..course import load_solution_file
-from ..errors import GradingAborted, StudentCodeError
+from ..errors import GraderError, GradingAborted
 from ..results import TestResult, TestStatus
 from ..seeds import PUBLIC_SECRET, case_seed
 from .assignment_run import AssignmentRun
@@ -95,7 +95,9 @@ def classify(exc: BaseException) -> tuple[TestStatus, str]:
     if isinstance(exc, RemoteException):
         trace = f"\n{exc.remote_traceback}" if exc.remote_traceback else ""
         return "error", f"your code raised {exc.remote_type}: {exc}{trace}"
-    if isinstance(exc, StudentCodeError):
+    if isinstance(exc, GraderError):
+        # Its message says what happened; its class name is the grader's, not the student's
+        # ("StudentCodeError", "ReplyTooLarge" mean nothing on a student's page).
         return "error", str(exc)
     if isinstance(exc, AssertionError | pytest.fail.Exception):
         text = str(exc).strip() or "the check failed"

@@ -81,7 +81,7 @@ def _remote_class(name: str, bases: tuple[str, ...]) -> type[RemoteException]:
 class RemoteObject:
     """An object that stayed in the worker; attributes and calls go through the channel."""
 
-    __slots__ = ("_call", "_handle", "_label", "_methods", "_run", "_type")
+    __slots__ = ("_call", "_handle", "_label", "_methods", "_run", "_source", "_type")
 
     def __init__(self, run: AssignmentRun, handle: int, type_name: str, is_callable: bool,
                  label: str = "", methods: frozenset[str] = frozenset()):
@@ -91,6 +91,7 @@ class RemoteObject:
         self._call = is_callable
         self._label = label
         self._methods = methods
+        self._source = ""  # the function that returned it, for messages
 
     def _ref(self) -> protocol.Ref:
         return {"handle": self._handle}
@@ -132,6 +133,39 @@ class RemoteObject:
 
     def __repr__(self) -> str:
         return f"<student object of type {self._type}>"
+
+    # A value that stayed in the worker is no number and no array (the worker converts every
+    # one it can, ``worker.disguise``): say what it is, in the student's words, where a test
+    # asks for numbers, instead of "not 'RemoteObject'".
+    def _grader_not_numbers(self) -> TypeError:
+        who = self._source or self._label or "your code"
+        return TypeError(
+            f"{who} returned a {_type_words(self._type)}, which is not a number or an array"
+            " and could not be converted to one: return what the assignment asks for"
+            " (a numpy array or a Python number)")
+
+    def __float__(self) -> float:
+        raise self._grader_not_numbers()
+
+    def __int__(self) -> int:
+        raise self._grader_not_numbers()
+
+    def __index__(self) -> int:
+        raise self._grader_not_numbers()
+
+    def __array__(self, *args: Any, **kwargs: Any) -> Any:
+        raise self._grader_not_numbers()
+
+    def _grader_describe(self) -> str:
+        """The type name a test message uses for this value (``testing.assert_close``)."""
+        return _type_words(self._type)
+
+
+def _type_words(qualified: str) -> str:
+    """``tensorflow.python.framework.ops.SymbolicTensor`` -> "tensorflow SymbolicTensor"."""
+    package, _, rest = qualified.partition(".")
+    name = rest.rsplit(".", 1)[-1] if rest else package
+    return name if package in ("builtins", "__main__", name) else f"{package} {name}"
 
 
 class RemoteCall:
@@ -215,8 +249,17 @@ class SubmissionProxy:
 
 
 def _missing_message(name: str, run: AssignmentRun, load: LoadReport) -> str:
-    errors = load.errors()
-    if errors:
-        return f"{name} is not available because your code did not load:\n" + "\n".join(errors)
+    """Why ``name`` is missing, in one line: the errors themselves are listed once, above
+    the tests (``grading._summary``), not inside every test's message."""
+    broken = [entry["file"] for entry in load.files if entry.get("error")]
+    if broken:
+        return (f"{name} is not available because {' and '.join(broken)} failed to load "
+                "(the error is shown above the tests)")
     files = ", ".join(run.files) or "no file"
+    failing = [f"{entry['file']} cell {cell['cell']}" for entry in load.files
+               for cell in entry.get("cell_errors", [])]
+    if failing:
+        where = ", ".join(failing[:5]) + (" and more" if len(failing) > 5 else "")
+        return (f"{name} is not defined in {files}: define it with exactly this name (it may "
+                f"be in a cell that failed: {where}; the errors are shown above the tests)")
     return f"{name} is not defined in {files}: define it with exactly this name"

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
-from . import notebook_caps, protocol, wire
+from . import disguise, notebook_caps, protocol, wire
 from .builtins import BUILTINS
 from .seeding import seed_generators
 
@@ -39,8 +39,15 @@ class CallbackError(RuntimeError):
     """The grader's callable, called by the student's code, raised or refused the call."""
 
 
-def describe_exception(exc: BaseException) -> protocol.ErrorInfo:
-    """Type, builtin bases, message and a traceback trimmed to the student's frames."""
+def describe_exception(
+    exc: BaseException, format_traceback: Callable[[BaseException], str] | None = None
+) -> protocol.ErrorInfo:
+    """Type, builtin bases, message and a traceback trimmed to the student's frames.
+
+    ``format_traceback`` is the notebook runner's, once a notebook ran in this child: a
+    function a cell defined then fails as "Cell 4, line 2", as its cell errors did, not as
+    IPython's cache file name.
+    """
     try:
         message = str(exc)[:MAX_MESSAGE]
     except BaseException:  # noqa: BLE001 - a hostile __str__ must not kill the worker
@@ -58,11 +65,17 @@ def describe_exception(exc: BaseException) -> protocol.ErrorInfo:
     ][-MAX_TRACEBACK_FRAMES:]
     lines = traceback.format_list(frames)
     text = "Traceback (most recent call last):\n" + "".join(lines) if lines else ""
+    text += f"{type(exc).__name__}: {message}"
+    if format_traceback is not None:
+        try:
+            text = format_traceback(exc)
+        except Exception:  # noqa: BLE001 - the plain form above is kept
+            pass
     return {
         "type": type(exc).__name__,
         "bases": bases,
         "message": message,
-        "traceback": (text + f"{type(exc).__name__}: {message}")[-8000:],
+        "traceback": text[-8000:],
     }
 
 
@@ -137,6 +150,11 @@ class ChildServer:
         self.namespaces: dict[str, dict[str, Any]] = {}
         self.loaded: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
         self.objects: dict[int, Any] = {}
+        self._blobs: list[wire.Blob] = []  # the blobs of the value being encoded
+        self.unmasked: dict[str, str] = {}
+        """What was converted for the reply being built (``disguise``): kind -> graded as."""
+        self.format_traceback: Callable[[BaseException], str] | None = None
+        """The notebook runner's, once a notebook ran here (``describe_exception``)."""
 
     # -- encoding -------------------------------------------------------------------------
     def _keep(self, value: Any) -> dict[str, Any]:
@@ -150,7 +168,24 @@ class ChildServer:
 
     def _encode(self, value: Any) -> tuple[dict[str, Any], list[wire.Blob]]:
         blobs: list[wire.Blob] = []
-        return wire.encode(value, self._keep, blobs), blobs
+        return self._encode_into(value, blobs), blobs
+
+    def _encode_into(self, value: Any, blobs: list[wire.Blob]) -> dict[str, Any]:
+        """Plain data as it is; a number or array in disguise as the plain data it stands
+        for (noted in ``unmasked``); anything else as a handle. Plain data never reaches
+        the fallback, so it pays nothing for the conversion."""
+        self._blobs = blobs
+        return wire.encode(value, self._unmask_or_keep, blobs)
+
+    def _unmask_or_keep(self, obj: Any) -> dict[str, Any]:
+        blobs = self._blobs  # before the student's __array__ runs (it may call back)
+        plain = disguise.unmask(obj)
+        self._blobs = blobs
+        if plain is None:
+            return self._keep(obj)
+        if len(self.unmasked) < 8:
+            self.unmasked.setdefault(plain.kind, plain.graded_as)
+        return wire.encode(plain.value, self._keep, blobs)
 
     def _resolve(self, node: dict[str, Any]) -> Any:
         if "c" in node:
@@ -174,10 +209,13 @@ class ChildServer:
 
     def _answer(self, message: protocol.Message, blobs: list[wire.Blob]) -> None:
         reply: protocol.Reply
+        self.unmasked = {}
         try:
             value = self._dispatch(message, blobs)
             node, out = self._encode(value)
             reply = protocol.ok(node)
+            if self.unmasked:
+                reply["converted"] = [[kind, how] for kind, how in self.unmasked.items()]
             handle = message.get("ref", {}).get("handle")
             if protocol.op_of(message) in (protocol.CALL, protocol.EACH) and handle in self.objects:
                 state = plain_state(self.objects[handle])
@@ -186,7 +224,7 @@ class ChildServer:
         except BaseException as exc:
             if isinstance(exc, wire.ChannelClosed):
                 raise
-            reply, out = protocol.failed(describe_exception(exc)), []
+            reply, out = protocol.failed(describe_exception(exc, self.format_traceback)), []
         finally:
             for stream in (sys.stdout, sys.stderr):
                 try:
@@ -261,8 +299,8 @@ class ChildServer:
         def call_grader(*args: Any, **kwargs: Any) -> Any:
             blobs: list[wire.Blob] = []
             message = protocol.callback(callback_id,
-                                        wire.encode(list(args), self._keep, blobs),
-                                        wire.encode(kwargs, self._keep, blobs))
+                                        self._encode_into(list(args), blobs),
+                                        self._encode_into(kwargs, blobs))
             wire.send(self.sock, message, blobs)
             while True:
                 reply, reply_blobs = wire.recv(self.sock)
@@ -332,9 +370,10 @@ class ChildServer:
         report: protocol.LoadReport,
         entry: dict[str, Any],
     ) -> dict[str, Any]:
-        from .notebook import run_notebook  # noqa: PLC0415 - IPython only when needed
+        from .notebook import format_traceback, run_notebook  # noqa: PLC0415 - IPython only when needed
 
         path = os.path.join(self.workdir, filename)
+        names = message.get("names") or []
         max_bytes = int(message.get("max_notebook_bytes", notebook_caps.DEFAULT_MAX_BYTES))
         notebook_caps.check_file(path, max_bytes,
                                  int(message.get("max_notebook_cells",
@@ -343,12 +382,14 @@ class ChildServer:
             path,
             cell_timeout=message.get("cell_timeout"),
             max_output_bytes=int(message.get("max_output_bytes", 64_000)),
+            graded_names=[str(n) for n in message.get("graded_names") or names],
         )
+        self.format_traceback = format_traceback
         text, note = notebook_caps.kept_text(run.notebook, max_bytes)
         report["notebooks"][filename] = text
         entry["cell_errors"] = [
             {"cell": e.cell, "ename": e.ename, "evalue": e.evalue, "traceback": e.traceback}
             for e in run.errors
         ]
-        entry["notes"] = list(run.notes) + ([note] if note else [])
+        entry["notes"] = [*run.notes, *([note] if note else []), run.versions]
         return run.namespace

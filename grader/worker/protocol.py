@@ -14,7 +14,7 @@ To the zygote (``python -m grader.worker``), one byte then a frame::
 To a child (``worker.child.ChildServer``), each answered by a ``Reply``::
 
     load      {ns, files, names, cell_timeout, max_output_bytes, max_notebook_bytes,
-               max_notebook_cells}         -> LoadReport
+               max_notebook_cells, graded_names?}  -> LoadReport
     get       {ref, attr?, what?}          the object, or one of its attributes
     call      {ref, attr, what, args, kwargs}
     each      {ref, attr, what, calls, until_true}   several calls in one round trip
@@ -125,6 +125,9 @@ class Load(TypedDict):
     max_notebook_bytes: int
     """Largest notebook run, and largest executed notebook sent back (``notebook_caps``)."""
     max_notebook_cells: int
+    graded_names: NotRequired[list[str]]
+    """Every name graded from these files (all assignments of the child): a notebook's cells
+    that name one keep their outputs first when the outputs are cut to fit."""
 
 
 class Get(TypedDict):
@@ -190,6 +193,10 @@ class OkReply(TypedDict):
     value: Any
     state: NotRequired[list[Any]]
     """[handle, plain attributes] of the object a call was made on (``child.plain_state``)."""
+    converted: NotRequired[list[list[str]]]
+    """[kind, graded as] per kind of number or array in disguise that the value held, turned
+    into plain data before it crossed (``worker.disguise``): ["tensorflow EagerTensor",
+    "numpy value"]."""
 
 
 class ErrorReply(TypedDict):
@@ -256,10 +263,15 @@ def finish(pid: int) -> Finish:
 
 
 def load(ns: str, files: list[str], names: list[str], cell_timeout: float,
-         max_output_bytes: int, max_notebook_bytes: int, max_notebook_cells: int) -> Load:
-    return {"op": LOAD, "ns": ns, "files": files, "names": names,
-            "cell_timeout": cell_timeout, "max_output_bytes": max_output_bytes,
-            "max_notebook_bytes": max_notebook_bytes, "max_notebook_cells": max_notebook_cells}
+         max_output_bytes: int, max_notebook_bytes: int, max_notebook_cells: int,
+         graded_names: list[str] | None = None) -> Load:
+    message: Load = {"op": LOAD, "ns": ns, "files": files, "names": names,
+                     "cell_timeout": cell_timeout, "max_output_bytes": max_output_bytes,
+                     "max_notebook_bytes": max_notebook_bytes,
+                     "max_notebook_cells": max_notebook_cells}
+    if graded_names:
+        message["graded_names"] = graded_names
+    return message
 
 
 def get(ref: Ref, attr: str | None = None, what: str | None = None) -> Get:

@@ -11,9 +11,10 @@ this module only redirects where their results go:
 * an exception becomes a :class:`CellError` (and an ``error`` output) and the next cell runs;
 * a cell that runs past ``cell_timeout`` seconds is interrupted by ``SIGALRM`` with
   :class:`CellTimeoutError`, a ``BaseException``, so ``except Exception`` does not swallow it;
-* what cannot work in the grader fails soft with a note instead of an error: ``google.colab``
-  (a stub whose calls do nothing), ``%pip``/``!pip install`` (skipped), ``input()`` (raises
-  ``EOFError`` at once instead of waiting for a person who never comes).
+* what cannot work in the grader says so in a note: ``import google.colab`` raises
+  ``ImportError`` (the notebook runs outside Colab, and its detection idioms must see that),
+  ``%pip``/``!pip install`` are skipped, ``input()`` raises ``EOFError`` at once instead of
+  waiting for a person who never comes.
 
 Everything the run changes in the process (``sys.std*``, ``sys.argv``, ``sys.path``, the
 working directory, ``builtins.input``, environment variables, the ``SIGALRM`` handler,

@@ -1,19 +1,24 @@
-"""Collecting outputs: what the cells print and display, as nbformat outputs under one budget.
+"""Collecting outputs: what the cells print and display, as nbformat outputs, bounded per cell.
 
 Streams keep what a notebook frontend would show (progress bars collapsed, ANSI colours
-stripped); display data keeps its mime bundle; everything counts against
-``max_output_bytes`` for the whole notebook.
+stripped), and of a long stream its first and last lines with the middle elided; display
+data keeps its mime bundle. While a cell runs, its outputs are held to the notebook's whole
+output budget (so memory stays bounded whatever the cell prints); once every cell ran,
+``fit`` cuts the notebook to its budget, keeping what matters first.
 """
 
 from __future__ import annotations
 
 import base64
+import collections
 import io
 import json
 import re
 import sys
 import threading
 from typing import Any
+
+from .images import IMAGES, half_size
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
 
@@ -22,7 +27,7 @@ def strip_ansi(text: str) -> str:
     return _ANSI.sub("", text) if "\x1b" in text else text
 
 
-def _nbytes(text: str) -> int:
+def nbytes(text: str) -> int:
     return len(text) if text.isascii() else len(text.encode("utf-8", "replace"))
 
 
@@ -46,51 +51,90 @@ def _collapse(segment: str) -> str:
 class _StreamBuf:
     """One stream output (stdout or stderr) being written, with progress bars collapsed.
 
-    Finished lines go to ``done``; the unfinished last line stays in ``pending`` (as chunks,
-    so a long line written piece by piece costs no quadratic copying).
+    Finished lines fill ``head`` up to half of ``cap`` bytes, then ``tail``, which keeps the
+    last half: the lines in between are counted and elided, so a training loop of 10,000
+    epochs shows its first and last epochs. The unfinished last line stays in ``pending``
+    (as chunks, so a long line written piece by piece costs no quadratic copying).
     """
 
-    __slots__ = ("done", "done_bytes", "name", "pending", "pending_bytes", "pending_cr")
+    __slots__ = ("elided_bytes", "elided_lines", "half", "head", "head_bytes", "in_tail", "name",
+                 "pending", "pending_bytes", "pending_cr", "tail", "tail_bytes")
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, cap: int) -> None:
         self.name = name
-        self.done: list[str] = []
-        self.done_bytes = 0
+        self.half = max(cap // 2, 16)
+        self.head: list[str] = []
+        self.head_bytes = 0
+        self.tail: collections.deque[str] = collections.deque()
+        self.tail_bytes = 0
+        self.in_tail = False
+        self.elided_lines = 0
+        self.elided_bytes = 0
         self.pending: list[str] = []
         self.pending_bytes = 0
         self.pending_cr = False  # the unfinished line ended with "\r"
 
     @property
     def size(self) -> int:
-        return self.done_bytes + self.pending_bytes
+        return self.head_bytes + self.tail_bytes + self.pending_bytes
 
     def feed(self, text: str) -> None:
         if not self.pending_cr and not any(ch in text for ch in "\n\r\b"):
             self.pending.append(text)
-            self.pending_bytes += _nbytes(text)
+            self.pending_bytes += nbytes(text)
+            if self.pending_bytes > 2 * self.half:  # a flood without newlines: its two ends
+                line = self._ends(_collapse("".join(self.pending)))
+                self.pending, self.pending_bytes = [line], nbytes(line)
             return
         text = "".join(self.pending) + ("\r" if self.pending_cr else "") + text
         if "\r" in text:
             text = re.sub(r"\r+\n", "\n", text)
         lines = text.split("\n")
         for line in lines[:-1]:
-            line = _collapse(line) + "\n"
-            self.done.append(line)
-            self.done_bytes += _nbytes(line)
+            self._line(_collapse(line) + "\n")
         last = lines[-1]
         self.pending_cr = last.endswith("\r")
         last = _collapse(last.rstrip("\r"))
         self.pending = [last] if last else []
-        self.pending_bytes = _nbytes(last)
+        self.pending_bytes = nbytes(last)
+
+    def _ends(self, line: str) -> str:
+        """A line longer than half the cap: its two ends, the cut counted as elided."""
+        size = nbytes(line)
+        if size <= self.half:
+            return line
+        keep = max((self.half - 8) // 2, 1)
+        kept = f"{line[:keep]} [...] {line[-keep:]}"
+        self.elided_bytes += max(size - nbytes(kept), 0)
+        return kept
+
+    def _line(self, line: str) -> None:
+        line = self._ends(line)
+        size = nbytes(line)
+        if not self.in_tail and self.head_bytes + size <= self.half:
+            self.head.append(line)
+            self.head_bytes += size
+            return
+        self.in_tail = True
+        self.tail.append(line)
+        self.tail_bytes += size
+        while self.tail_bytes > self.half and len(self.tail) > 1:
+            dropped = self.tail.popleft()
+            self.tail_bytes -= nbytes(dropped)
+            self.elided_lines += 1
+            self.elided_bytes += nbytes(dropped)
+
+    def elide(self, nbytes: int) -> None:
+        """Count ``nbytes`` cut before they were fed (one write far larger than the cap)."""
+        self.elided_bytes += nbytes
 
     def text(self) -> str:
-        return "".join(self.done) + _collapse("".join(self.pending))
-
-    def cut(self, nbytes: int) -> None:
-        data = self.text().encode("utf-8", "replace")[: max(nbytes, 0)]
-        kept = data.decode("utf-8", "ignore")
-        self.done, self.done_bytes = [kept], _nbytes(kept)
-        self.pending, self.pending_bytes, self.pending_cr = [], 0, False
+        middle = ""
+        if self.elided_bytes:
+            lines = f"{self.elided_lines:,} lines, " if self.elided_lines else ""
+            middle = (f"[... {lines}{self.elided_bytes:,} bytes elided: the grader keeps the "
+                      f"first and last {self.half:,} bytes of a cell's {self.name} ...]\n")
+        return "".join(self.head) + middle + "".join(self.tail) + _collapse("".join(self.pending))
 
 
 def _is_json_mime(mime: str) -> bool:
@@ -133,26 +177,31 @@ def _jsonable(value: Any) -> dict:
     return out if isinstance(out, dict) else {}
 
 
-def _bundle_size(bundle: dict) -> int:
+def bundle_size(bundle: dict) -> int:
     size = 0
     for value in bundle.values():
-        size += _nbytes(value) if isinstance(value, str) else len(json.dumps(value))
+        size += nbytes(value) if isinstance(value, str) else len(json.dumps(value))
     return size
 
 
 class Outputs:
-    """The outputs of the cell that is running, under one byte budget for the whole notebook."""
+    """The outputs of the cell that is running.
+
+    ``limit`` bounds one cell's rich outputs while it runs (a figure that does not fit keeps
+    its plain-text form), ``stream_limit`` each of its streams (head and tail kept); what
+    was left out is recorded in ``actions`` per cell, for ``fit`` to report with its own.
+    """
 
     def __init__(self, limit: int, notes: Notes) -> None:
         self.limit = max(int(limit), 0)
+        self.stream_limit = stream_limit(self.limit)
         self.notes = notes
-        self.used = 0
-        self.truncated = False
-        self.truncated_in = 0  # the cell where the limit was reached
+        self.used = 0  # bytes of the running cell's rich outputs
         self.cell = 0
         self.items: list[Any] = []  # dicts and _StreamBufs
         self.sizes: dict[int, int] = {}  # id(dict output) -> bytes counted
-        self.dropped = False
+        self.actions: dict[int, list[str]] = {}
+        self.scales: dict[int, int] = {}  # id(output) -> how many times smaller its image is
         self.clear_pending = False
         self.display_ids: dict[str, list[dict]] = {}
         self.open = False
@@ -160,8 +209,8 @@ class Outputs:
 
     def begin(self, cell: int) -> None:
         with self.lock:
-            self.cell, self.items, self.sizes = cell, [], {}
-            self.dropped = self.clear_pending = False
+            self.cell, self.items, self.sizes, self.used = cell, [], {}, 0
+            self.clear_pending = False
             self.open = True
 
     def finish(self) -> list[dict]:
@@ -173,17 +222,17 @@ class Outputs:
                     text = item.text()
                     if text:
                         outputs.append({"output_type": "stream", "name": item.name, "text": text})
+                    if item.elided_bytes:
+                        self.act(f"the middle of its {item.name} elided "
+                                 f"({item.elided_bytes:,} bytes)")
                 else:
                     outputs.append(item)
-            if self.dropped:
-                outputs.append(
-                    _stream(
-                        "stderr",
-                        "[some output was omitted: the notebook's output limit was reached]\n",
-                    )
-                )
             self.items = []
             return outputs
+
+    def act(self, what: str) -> None:
+        """Record that the running cell lost some output (reported by ``fit``)."""
+        self.actions.setdefault(self.cell, []).append(what)
 
     # -- writers --------------------------------------------------------------------------
 
@@ -194,24 +243,15 @@ class Outputs:
             if not self.open:
                 return
             self._clear_if_pending()
-            if self.truncated:
-                self.dropped = self.dropped or self.cell != self.truncated_in
-                return
-            room = self.limit - self.used
-            if len(text) > 4 * room + 4096:  # cannot fit: do not copy megabytes around
-                text = text[: 4 * room + 4096]
-            text = strip_ansi(text)
             last = self.items[-1] if self.items else None
             if not (isinstance(last, _StreamBuf) and last.name == name):
-                last = _StreamBuf(name)
+                last = _StreamBuf(name, self.stream_limit)
                 self.items.append(last)
-            before = last.size
-            last.feed(text)
-            self.used += last.size - before
-            if self.used > self.limit:
-                last.cut(last.size - (self.used - self.limit))
-                self.used = self.limit
-                self._truncate()
+            cap = 4 * self.stream_limit + 4096
+            if len(text) > 2 * cap:  # one huge write: its ends, without copying it around
+                last.elide(len(text) - 2 * cap)
+                text = text[:cap] + text[-cap:]
+            last.feed(strip_ansi(text))
 
     def display(self, data: Any, metadata: Any, transient: Any, update: bool) -> None:
         bundle = _clean_bundle(data)
@@ -222,10 +262,11 @@ class Outputs:
         with self.lock:
             if update:
                 for out in self.display_ids.get(str(display_id), []):
-                    grow = _bundle_size(bundle) - _bundle_size(out["data"])
+                    grow = bundle_size(bundle) - bundle_size(out["data"])
                     if self.used + grow <= self.limit:
                         out["data"], out["metadata"] = bundle, md
                         self.used += grow
+                        self.sizes[id(out)] = self.sizes.get(id(out), 0) + grow
                 return
             if not self.open:
                 text = bundle.get("text/plain")
@@ -264,59 +305,51 @@ class Outputs:
             else:
                 self._clear_now()
 
-    # -- budget ---------------------------------------------------------------------------
+    # -- the running cell's bound ---------------------------------------------------------
 
     def _add(self, out: dict) -> bool:
         self._clear_if_pending()
-        if self.truncated:
-            self.dropped = self.dropped or self.cell != self.truncated_in
-            return False
-        size = _bundle_size(out["data"])
+        size = bundle_size(out["data"])
         room = self.limit - self.used
+        if size > room:
+            size = self._scale_to(out, room)
         if size > room:
             plain = out["data"].get("text/plain", "")
             if len(out["data"]) > (1 if plain else 0):
-                # A figure or other rich output that does not fit: keep its plain-text form
-                # and go on, so later (smaller) output still has room.
-                self.dropped = True
-                self.notes.add(
-                    f"cell {self.cell}: an image or other rich output was left out of the "
-                    f"executed notebook (output limit of {self.limit} bytes reached)"
-                )
+                # A figure or other rich output that does not fit: its plain-text form.
+                self.act("an image or other rich output left out (the cell's output was "
+                         "over the notebook's whole limit)")
                 out["data"], out["metadata"] = {"text/plain": plain} if plain else {}, {}
-                size = _nbytes(plain)
+                size = nbytes(plain)
             if not out["data"]:
                 return False
-            if size > room:  # plain text that does not fit: keep its first part, then stop
-                plain = plain.encode("utf-8", "replace")[: max(room, 0)].decode("utf-8", "ignore")
-                if plain:
-                    out["data"] = {"text/plain": plain}
-                    self._append(out, _nbytes(plain))
-                self._truncate()
-                return bool(plain)
+            if size > room:  # plain text that does not fit: its two ends
+                out["data"] = {"text/plain": head_and_tail(plain, max(room, 64) // 2)}
+                self.act("the middle of a text result elided")
+                size = nbytes(out["data"]["text/plain"])
         self._append(out, size)
         return True
+
+    def _scale_to(self, out: dict, room: int) -> int:
+        """Halve a figure that does not fit, up to three times; its size afterwards."""
+        data = out["data"]
+        for mime in IMAGES:
+            halved = 0
+            while halved < 3 and isinstance(data.get(mime), str) and bundle_size(data) > room:
+                smaller = half_size(data[mime], mime)
+                if smaller is None or len(smaller) >= len(data[mime]):
+                    break
+                data[mime], out["metadata"] = smaller, {}
+                halved += 1
+            if halved:
+                self.act(scaled(2 ** halved))
+                self.scales[id(out)] = 2 ** halved
+        return bundle_size(data)
 
     def _append(self, out: dict, size: int) -> None:
         self.items.append(out)
         self.sizes[id(out)] = size
         self.used += size
-
-    def _truncate(self) -> None:
-        if self.truncated:
-            return
-        self.truncated, self.truncated_in = True, self.cell
-        self.items.append(
-            _stream(
-                "stderr",
-                f"\n[output truncated: the grader keeps the first {self.limit} bytes of a "
-                "notebook's output]\n",
-            )
-        )
-        self.notes.add(
-            f"cell {self.cell}: output truncated (the grader keeps the first {self.limit} bytes "
-            "of output)"
-        )
 
     def _clear_if_pending(self) -> None:
         if self.clear_pending:
@@ -325,14 +358,31 @@ class Outputs:
 
     def _clear_now(self) -> None:
         for item in self.items:
-            if isinstance(item, _StreamBuf):
-                self.used -= item.size
-            else:
+            if not isinstance(item, _StreamBuf):
                 self.used -= self.sizes.pop(id(item), 0)
                 for outs in self.display_ids.values():
                     outs[:] = [out for out in outs if out is not item]
         self.used = max(self.used, 0)
         self.items = []
+
+
+def scaled(factor: int) -> str:
+    return f"image scaled to 1/{factor} of its width and height"
+
+
+def stream_limit(limit: int) -> int:
+    """Bytes kept of one stream output: an eighth of the notebook's limit, at least 1 KB
+    (never more than the limit)."""
+    return max(min(limit, 1024), limit // 8)
+
+
+def head_and_tail(text: str, keep: int) -> str:
+    """``text`` with its middle elided when it holds more than twice ``keep`` characters."""
+    if len(text) <= 2 * keep + 80:
+        return text
+    head, tail = text[:keep], text[-keep:]
+    cut = len(text) - len(head) - len(tail)
+    return f"{head}\n[... {cut:,} characters elided ...]\n{tail}"
 
 
 def _stream(name: str, text: str) -> dict:

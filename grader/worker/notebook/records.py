@@ -31,3 +31,4 @@ class NotebookRun:
     notebook: dict  # the executed notebook as nbformat v4 JSON-able dict
     errors: list[CellError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # soft notes for the student
+    versions: str = ""  # "graded with Python 3.12.3, numpy 2.1.3, ..." (``versions``)

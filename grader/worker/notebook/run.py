@@ -12,14 +12,17 @@ import sys
 import threading
 import types
 import warnings
+from collections.abc import Iterable
 from typing import Any
 
+from .fit import cells_of, fit, priority_cells
 from .load import load_notebook, nbformat_module, schema_note
 from .outputs import CellStream, Notes, Outputs
 from .records import CellError, CellTimeoutError, NotebookRun
 from .shims import ColabFinder, no_getpass, no_input
 from .state import current
 from .tracebacks import Places, format_cell_traceback, install_warning_format, safe_str
+from .versions import environment_note
 
 _MISSING = object()
 
@@ -277,9 +280,16 @@ class Run:
 
 
 def run_notebook(
-    path: str, *, cell_timeout: float | None = 30.0, max_output_bytes: int = 64_000
+    path: str,
+    *,
+    cell_timeout: float | None = 30.0,
+    max_output_bytes: int = 64_000,
+    graded_names: Iterable[str] = (),
 ) -> NotebookRun:
     """Execute the notebook at ``path`` top to bottom in this process.
+
+    Its outputs are then cut to ``max_output_bytes`` (``fit``), the cells that name one of
+    ``graded_names`` kept first.
 
     Raises :class:`NotebookError` when the file is not a notebook we can run (the message
     names the file and says what to do); anything that goes wrong inside a cell is recorded
@@ -326,6 +336,11 @@ def run_notebook(
         namespace = strip_ipython_names(shell)
     finally:
         state.run = None
+    limit = run.outputs.limit
+    cut = fit(cells_of(cells_out, run.outputs.actions, run.outputs.scales), limit,
+              max(limit // 2, min(limit, 4096)), priority_cells(cells_out, graded_names))
+    if cut:
+        run.notes.add(cut)
     notebook = {
         "nbformat": 4,
         "nbformat_minor": nb.get("nbformat_minor", 5),
@@ -333,7 +348,8 @@ def run_notebook(
         "cells": cells_out,
     }
     return NotebookRun(
-        namespace=namespace, notebook=notebook, errors=run.errors, notes=list(run.notes.items)
+        namespace=namespace, notebook=notebook, errors=run.errors, notes=list(run.notes.items),
+        versions=environment_note(),
     )
 
 

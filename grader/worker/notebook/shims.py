@@ -1,27 +1,26 @@
 """Soft failures: what cannot work in the grader leaves a note instead of an error.
 
-``google.colab`` is a stub whose calls do nothing, ``%pip``/``!pip install`` are skipped,
-``input()`` and ``getpass()`` raise ``EOFError`` at once instead of waiting for a person.
+``import google.colab`` fails (the notebook runs outside Colab), ``%pip``/``!pip install``
+are skipped, ``input()`` and ``getpass()`` raise ``EOFError`` at once instead of waiting for
+a person.
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib
 import importlib.abc
-import importlib.machinery
 import os
 import re
 import shlex
 import sys
-import types
 from typing import Any
 
 from .state import current
 
-PROVIDED_PACKAGES = "numpy, scipy, scikit-learn, matplotlib"
 INSTALLS_DISABLED = (
-    "package installs are disabled in the grader; the grader provides " + PROVIDED_PACKAGES
+    "package installs are disabled in the grader; import what the grading environment "
+    "provides (the page lists the versions that graded this notebook), or ask the instructor "
+    "to add a package"
 )
 
 
@@ -32,70 +31,38 @@ def note(text: str) -> None:
         run.notes.add(f"cell {run.outputs.cell}: {text}" if run.outputs.cell else text)
 
 
-class _ColabStub:
-    """Anything reached from ``google.colab``: calling it does nothing and leaves a note."""
-
-    _returns = {"files.upload": {}, "userdata.get": ""}
-
-    def __init__(self, name: str) -> None:
-        self._name = name
-
-    def __getattr__(self, attr: str) -> Any:
-        if attr.startswith("_"):  # dunders, and IPython's _repr_*_ probes
-            raise AttributeError(attr)
-        return _ColabStub(f"{self._name}.{attr}")
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        note(f"google.colab is not available in the grader; {self._name} skipped")
-        value = self._returns.get(self._name)
-        return type(value)() if value is not None else None
-
-    def __repr__(self) -> str:
-        return f"<google.colab stub {self._name}>"
+OUTSIDE_COLAB = (
+    "this notebook was run outside Colab: `import google.colab` raises ImportError in the "
+    "grader, so code that checks for Colab takes its local branch, and Colab-only calls "
+    "(drive.mount, files.upload) fail in their cells; later cells still run"
+)
 
 
-class _ColabModule(types.ModuleType):
-    def __getattr__(self, attr: str) -> Any:
-        if attr.startswith("_"):
-            raise AttributeError(attr)
-        prefix = self.__name__[len("google.colab") :].lstrip(".")
-        return _ColabStub(f"{prefix}.{attr}" if prefix else attr)
+class ColabFinder(importlib.abc.MetaPathFinder):
+    """Makes ``import google.colab`` (and its submodules) fail while a notebook runs.
 
-
-class ColabFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Serves ``google.colab`` (and its submodules) as stubs while a notebook runs."""
+    The notebook runs outside Colab, and the common detection idioms (``try: import
+    google.colab``, ``'google.colab' in sys.modules``) must say so: a stand-in that imports
+    would send the notebook down its Colab branch (``/content`` paths) and fail further on.
+    Failing here, even where some package provides ``google.colab``, also leaves the note.
+    """
 
     def __init__(self) -> None:
-        self.made: list[str] = []
+        self.noted = False
 
     def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Any:
         if fullname == "google.colab" or fullname.startswith("google.colab."):
-            return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
-        if fullname == "google" and importlib.machinery.PathFinder.find_spec("google") is None:
-            return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
+            if not self.noted:  # once, naming the first cell that tried
+                self.noted = True
+                note(OUTSIDE_COLAB)
+            raise ModuleNotFoundError(
+                f"No module named {fullname!r} (the grader runs notebooks outside Colab)",
+                name=fullname)
         return None
-
-    def create_module(self, spec: Any) -> types.ModuleType:
-        self.made.append(spec.name)
-        if spec.name == "google":
-            return types.ModuleType("google")
-        return _ColabModule(spec.name, "Stand-in for google.colab: its functions do nothing here.")
-
-    def exec_module(self, module: types.ModuleType) -> None:
-        pass
 
     def remove(self) -> None:
         with contextlib.suppress(ValueError):
             sys.meta_path.remove(self)
-        for name in self.made:
-            module = sys.modules.get(name)
-            spec = getattr(module, "__spec__", None)
-            if spec is not None and getattr(spec, "loader", None) is self:
-                del sys.modules[name]
-        parent = sys.modules.get("google")
-        if parent is not None and isinstance(getattr(parent, "colab", None), _ColabModule):
-            with contextlib.suppress(AttributeError):
-                delattr(parent, "colab")
 
 
 _PIP = re.compile(r"pip(\d+(\.\d+)?)?$")
