@@ -73,12 +73,17 @@ class AssignmentRun:
         files: dict[str, bytes],
         names: list[str],
         limits: Limits,
+        forbidden: tuple[str, ...] = (),
     ) -> None:
         self.shared = shared
         self.assignment = assignment
         self.files = files
         self.names = names
         self.limits = limits
+        self.forbidden = forbidden
+        """The assignment's ``[rules] forbidden`` names (``grader.forbidden``)."""
+        self.observed: protocol.Observed | None = None
+        """What the last observed call did (``protocol.Observed``)."""
         self.call_timeout = float(limits.call_timeout)
         self.total_timeout = float(limits.total_timeout)
         self.max_output = int(limits.max_output_kb) * 1024
@@ -144,7 +149,8 @@ class AssignmentRun:
             protocol.load(self.assignment, list(self.files), self.names,
                           self.limits.cell_timeout, self.max_output,
                           max_notebook_bytes=int(self.limits.max_notebook_kb) * 1024,
-                          max_notebook_cells=int(self.limits.max_notebook_cells)),
+                          max_notebook_cells=int(self.limits.max_notebook_cells),
+                          forbidden=list(self.forbidden)),
             timeout=self.total_timeout,
         )
         if not isinstance(report, dict):
@@ -247,6 +253,8 @@ class AssignmentRun:
             state = reply.get("state")
             if isinstance(state, list) and len(state) == 2 and isinstance(state[0], int):
                 self._remember(state[0], state[1])
+            if "observed" in reply:
+                self.observed = _observed(reply["observed"])
             return value
         error = reply.get("error")
         raise remote_exception(error if isinstance(error, dict) else {"message": str(error)})
@@ -331,6 +339,26 @@ class AssignmentRun:
                                 self.encode(kwargs, blobs))
         return self.request(message, blobs, key=key or what)
 
+    def observe(self, ref: protocol.Ref, attr: str | None, args: tuple[Any, ...],
+                kwargs: dict[str, Any], what: str = "",
+                key: str = "") -> tuple[Any, protocol.Observed]:
+        """``call``, and what the call did in the child: its warnings, the arguments it
+        changed (``worker.observe``)."""
+        blobs: list[wire.Blob] = []
+        message = protocol.call(ref, attr, what, self.encode(list(args), blobs),
+                                self.encode(kwargs, blobs), observe=True)
+        self.observed = None
+        value = self.request(message, blobs, key=key or what)
+        if self.observed is None:
+            raise ProtocolError("the worker answered an observed call without its record")
+        return value, self.observed
+
+    def hold(self, value: Any) -> Any:
+        """Hand ``value`` to the child to keep; a handle on that very object comes back."""
+        self.ensure()
+        blobs: list[wire.Blob] = []
+        return self.request(protocol.hold(self.encode(value, blobs)), blobs)
+
     def call_each(self, ref: protocol.Ref, attr: str | None,
                   calls: list[tuple[tuple[Any, ...], dict[str, Any]]], until_true: bool,
                   what: str = "", key: str = "") -> list[Any]:
@@ -353,6 +381,18 @@ class AssignmentRun:
 
     def output(self) -> str:
         return "\n".join(o for o in self.outputs if o)
+
+
+def _observed(node: Any) -> protocol.Observed:
+    """The child's ``Observed`` record, kept to its declared shape."""
+    if not isinstance(node, dict):
+        raise ProtocolError("the worker sent a malformed record of an observed call")
+    warnings = [w for w in node.get("warnings", []) if isinstance(w, dict)]
+    return protocol.observed(
+        [{"category": str(w.get("category", ""))[:100], "message": str(w.get("message", ""))[:500],
+          "file": str(w.get("file", ""))[:200],
+          "line": int(w["line"]) if isinstance(w.get("line"), int) else 0} for w in warnings],
+        [str(m)[:100] for m in node.get("modified", []) if isinstance(m, str)][:64])
 
 
 def _fresh(failure: BaseException) -> BaseException:

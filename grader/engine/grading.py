@@ -168,7 +168,7 @@ class Engine:
         if shared is None:
             shared = SharedChild(self.host, files, config.limits)
         run = AssignmentRun(shared, assignment, {name: files[name] for name in own_files},
-                            list(config.names), config.limits)
+                            list(config.names), config.limits, config.rules.forbidden)
         job = Job(assignment, run, reference=reference,
                   case_key=submission_key(self.secret, submission.student,
                                           store.content_hash(assignment)))
