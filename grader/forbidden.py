@@ -71,6 +71,12 @@ def _sources(files: dict[str, bytes]) -> Iterator[tuple[str, str]]:
                 yield f"{name}, cell {number}", "\n".join(lines)
 
 
+def _public(name: str) -> str:
+    """``scipy.special._logsumexp.softmax`` as ``scipy.special.softmax``: a private module
+    that defines a name is the same name for the rule."""
+    return ".".join(part for part in name.split(".") if not part.startswith("_"))
+
+
 class _Reader(ast.NodeVisitor):
     """Follows the names bound by imports through attribute chains, in one pass."""
 
@@ -85,8 +91,10 @@ class _Reader(ast.NodeVisitor):
         return f"{self.label}, line {getattr(node, 'lineno', 0)}"
 
     def _hit(self, name: str, node: ast.AST, imported: bool) -> bool:
+        public = _public(name)
         for entry in self.entries:
-            if covers(entry, name) and not (imported and exempt_below(entry, name)):
+            if (covers(entry, name) or covers(entry, public)) and not (
+                    imported and exempt_below(entry, name)):
                 self.found.append(Finding(self._where(node), name))
                 return True
         return False

@@ -20,12 +20,14 @@ def test_each_spelling_of_an_import_is_found() -> None:
               b"import sklearn\n"
               b"y = scipy.special.softmax([1.0])\n"
               b"z = sklearn.model_selection.KFold\n"
-              b"w = scipy.special.logsumexp([1.0])\n")
+              b"w = scipy.special.logsumexp([1.0])\n"
+              b"from scipy.special._logsumexp import softmax\n")
     found = read_source({"softmax.py": source}, RULES).forbidden
     assert [(f.where, f.name) for f in found] == [
         ("softmax.py, line 2", "sklearn.model_selection.train_test_split"),
         ("softmax.py, line 4", "scipy.special.softmax"),
         ("softmax.py, line 5", "sklearn.model_selection.KFold"),
+        ("softmax.py, line 7", "scipy.special._logsumexp.softmax"),
     ]
 
 

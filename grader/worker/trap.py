@@ -75,9 +75,23 @@ class Trap:
         if self._finder is None:
             self._finder = _Finder(self)
             sys.meta_path.insert(0, self._finder)
-        for name, module in list(sys.modules.items()):
+        for name in self._imported_under(new):
+            module = sys.modules.get(name)
             if isinstance(module, types.ModuleType):
                 self.patch(name, module)
+
+    @staticmethod
+    def _imported_under(entries: list[str]) -> list[str]:
+        """The imported modules an entry may reach: its own prefixes, and what lies inside
+        it when it names a module (one pass over the imported names, not a patch of each)."""
+        names: set[str] = set()
+        for entry in entries:
+            parts = entry.split(".")
+            names.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
+        inside = tuple(e + "." for e in entries if e in sys.modules)
+        if inside:
+            names.update(k for k in list(sys.modules) if k.startswith(inside))
+        return sorted(n for n in names if n in sys.modules)
 
     def rebind(self, namespace: dict[str, Any]) -> None:
         """Swap originals that a namespace took before the trap was in force for wrappers."""
@@ -95,38 +109,22 @@ class Trap:
         """Wrap what the entries forbid in ``module``'s namespace."""
         if not self.watches(name):
             return
-        whole = any(covers(e, name) for e in self.entries)
-        made = len(self.wrapped)
-        for attr, value in _attributes(module):
-            if attr.startswith("_") or isinstance(value, types.ModuleType):
-                continue
+        if any(covers(e, name) for e in self.entries):
+            attrs = _attributes(module)
+        else:  # only the names the entries spell out, looked up rather than scanned
+            named = {e[len(name) + 1:] for e in self.entries if e.startswith(name + ".")}
+            space = getattr(module, "__dict__", {})
+            attrs = [(a, space[a]) for a in named if "." not in a and a in space]
+        for attr, value in attrs:
             full = f"{name}.{attr}"
-            if any(full == a for a in ALLOWED):
+            if attr.startswith("_") or isinstance(value, types.ModuleType) or full in ALLOWED:
                 continue
-            if whole or any(covers(e, full) for e in self.entries):
-                wrapper = self._wrap(full, value)
-                if wrapper is not None and wrapper is not value:
-                    try:
-                        setattr(module, attr, wrapper)
-                    except (AttributeError, TypeError):
-                        continue
-        if len(self.wrapped) > made:
-            self._sweep(name.split(".")[0])
-
-    def _sweep(self, package: str) -> None:
-        """The same objects under other names of the package (``scipy.special._logsumexp``
-        defines what ``scipy.special`` exports) get the wrappers too."""
-        for name, module in list(sys.modules.items()):
-            if not (name == package or name.startswith(package + ".")) or name.startswith(
-                    _NEVER_WRAPPED) or not isinstance(module, types.ModuleType):
-                continue
-            for attr, value in _attributes(module):
-                wrapper = self.wrapped.get(id(value))
-                if wrapper is not None and wrapper is not value:
-                    try:
-                        setattr(module, attr, wrapper)
-                    except (AttributeError, TypeError):
-                        continue
+            wrapper = self._wrap(full, value)
+            if wrapper is not None and wrapper is not value:
+                try:
+                    setattr(module, attr, wrapper)
+                except (AttributeError, TypeError):
+                    continue
 
     def _wrap(self, full: str, value: Any) -> Any:
         known = self.wrapped.get(id(value))
