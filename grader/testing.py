@@ -126,7 +126,7 @@ def rejects(
         ) from None
     judge(result)
     args, kwargs = bad
-    with expect_raises(error, f"{what}: refuse it. {hint}"):
+    with expect_raises(error, f"{what}: refuse it. {hint}".strip()):
         function(*args, **kwargs)
 
 

@@ -106,5 +106,5 @@ def test_rejects_pays_only_beside_a_right_result() -> None:
 
     rejects(double, ((-1,), {}), valid=((1,), {}), judge=judge, what="-1", hint="")
     with pytest.raises(AssertionError, match=re.escape(
-            "-1: refuse it.  (expected ValueError, but the call returned without raising)")):
+            "-1: refuse it. (expected ValueError, but the call returned without raising)")):
         rejects(abs, ((-1,), {}), valid=((-2,), {}), judge=judge, what="-1", hint="")

@@ -121,6 +121,11 @@ class RemoteObject:
         return self._run.call_each(self._ref(), None, calls, until_true,
                                    what=self._label, key=self._label or self._type)
 
+    def _grader_observe(self, args: tuple[Any, ...],
+                        kwargs: dict[str, Any]) -> tuple[Any, protocol.Observed]:
+        return self._run.observe(self._ref(), None, args, kwargs, what=self._label,
+                                 key=self._label or self._type)
+
     def __iter__(self) -> Iterator[Any]:
         iterator = self._run.request(protocol.iterate(self._ref()))
         return RemoteIterator(iterator) if isinstance(iterator, RemoteObject) else iter(iterator)

@@ -50,6 +50,9 @@ def shift_in_place(x, y=None):
 def shift(x, y=None):
     return x - x.max()
 
+def make_shift():
+    return shift_in_place
+
 class Keeper:
     def __init__(self, copies):
         self.copies = copies
@@ -73,8 +76,8 @@ def hidden_kfold(n):
 '''
 
 FORBIDDEN = ("scipy.special.softmax", "sklearn.model_selection.KFold", "grader")
-NAMES = ["naive", "quiet", "shift_in_place", "shift", "Keeper", "refuses", "hidden_softmax",
-         "hidden_kfold", "softmax", "check_me", "uses_cases"]
+NAMES = ["make_shift", "naive", "quiet", "shift_in_place", "shift", "Keeper", "refuses",
+         "hidden_softmax", "hidden_kfold", "softmax", "check_me", "uses_cases"]
 
 
 @pytest.fixture(scope="module")
@@ -121,6 +124,8 @@ def test_an_argument_written_in_place_is_seen_in_the_worker(submission) -> None:
     with pytest.raises(AssertionError, match="changed its argument 1, keyword y in place"):
         check_unchanged(seen, "shift_in_place(x)", "work on a new array")
     assert observe(submission.shift, x, y=[1, 2]).modified == []
+    returned = submission.make_shift()  # a callable that lives in the worker, by handle
+    assert observe(returned, np.array([2.0, 1.0])).modified == ["argument 1"]
 
 
 def test_only_an_observed_call_carries_a_record(submission) -> None:
