@@ -62,7 +62,8 @@ class Trap:
         self.entries: list[str] = []
         self.records: dict[tuple[str, str, int], int] = {}
         self.wrapped: dict[int, Any] = {}
-        self._library = _library_prefixes()
+        self._library: tuple[str, ...] = ()
+        """Where library code lives; read at the first install, not at the worker's boot."""
         self._finder: _Finder | None = None
 
     # -- installing -----------------------------------------------------------------------
@@ -72,6 +73,8 @@ class Trap:
         if not new:
             return
         self.entries += new
+        if not self._library:
+            self._library = _library_prefixes()
         if self._finder is None:
             self._finder = _Finder(self)
             sys.meta_path.insert(0, self._finder)
