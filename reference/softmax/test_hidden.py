@@ -274,8 +274,10 @@ def test_no_warnings(submission, reference, rng):
 
 @pytest.mark.points(0.5)
 def test_input_not_modified(submission, reference, rng):
+    # Moderate entries (scale 3): this test is about x, not overflow, so the naive formula's
+    # fate here does not depend on the draw.
     for axis in (-1, 0):
-        x = rng.normal(scale=50.0, size=(int(rng.integers(3, 6)), int(rng.integers(3, 6))))
+        x = rng.normal(scale=3.0, size=(int(rng.integers(3, 6)), int(rng.integers(3, 6))))
         for dtype in (np.float64, np.float32):
             seen = observe(submission.softmax, x.astype(dtype), axis=axis)
             assert_close(
