@@ -6,6 +6,7 @@ ConfigError that names the file and the key, so a typo never silently falls back
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from datetime import datetime
@@ -80,6 +81,29 @@ class Similarity:
 
 
 @dataclass(frozen=True)
+class Rules:
+    forbidden: tuple[str, ...] = ()
+    """Dotted names the student's code may not use (``sklearn.model_selection.KFold``); a
+    module's name forbids everything in it, and ``grader`` the grader package except
+    ``grader.check``. Checked in the source and trapped in the worker (``grader.forbidden``)."""
+
+
+_DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
+
+
+def _rules(table: dict[str, Any], where: str) -> Rules:
+    unknown = set(table) - {"forbidden"}
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {sorted(unknown)} (known: forbidden)")
+    names = table.get("forbidden", [])
+    if not isinstance(names, list) or not all(
+            isinstance(n, str) and _DOTTED.fullmatch(n) for n in names):
+        raise ConfigError(f"{where}: forbidden must be a list of dotted names such as "
+                          f"\"scipy.special.softmax\", got {names!r}")
+    return Rules(forbidden=tuple(dict.fromkeys(names)))
+
+
+@dataclass(frozen=True)
 class AssignmentConfig:
     name: str
     title: str = ""
@@ -97,6 +121,8 @@ class AssignmentConfig:
     """Free-form time budgets the hidden suite checks (the jet classifier's training)."""
     similarity: Similarity = field(default_factory=Similarity)
     """How ``grade similarity`` judges this assignment's pairs."""
+    rules: Rules = field(default_factory=Rules)
+    """What the student's code must not use."""
 
 
 def _typed(section: type, table: dict[str, Any], where: str) -> dict[str, Any]:
@@ -130,7 +156,7 @@ def load_config(path: Path) -> AssignmentConfig:
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from exc
     unknown = set(data) - {"assignment", "limits", "late", "thresholds", "data",
-                         "budget", "similarity"}
+                         "budget", "similarity", "rules"}
     if unknown:
         raise ConfigError(f"{path}: unknown table(s) {sorted(unknown)}")
     head = dict(data.get("assignment", {}))
@@ -160,4 +186,5 @@ def load_config(path: Path) -> AssignmentConfig:
         data=dict(data.get("data", {})),
         budget=dict(data.get("budget", {})),
         similarity=_similarity(dict(data.get("similarity", {})), f"{path} [similarity]"),
+        rules=_rules(dict(data.get("rules", {})), f"{path} [rules]"),
     )

@@ -7,12 +7,16 @@ NaN/inf, largest error) and the author's teaching message, nothing more.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from .errors import StudentCodeError
+from .worker.builtins import assign_in_place
+from .worker.observe import observed_call
 
 
 def call_each(
@@ -125,17 +129,107 @@ def rejects(
         ) from None
     judge(result)
     args, kwargs = bad
+    with expect_raises(error, f"{what}: refuse it. {hint}".strip()):
+        function(*args, **kwargs)
+
+
+@dataclass(frozen=True)
+class Observed:
+    """One call as ``observe`` saw it: what it returned, warned and changed."""
+
+    value: Any
+    warnings: list[dict[str, Any]]
+    """``{"category", "message", "file", "line"}`` per warning, in order."""
+    modified: list[str]
+    """The arguments changed in place: ``"argument 1"``, ``"keyword y_pred"``."""
+
+
+def observe(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Observed:
+    """Call ``function`` and watch it: every warning raised inside, every argument it changed.
+
+    For the student's function the watching happens in the worker, where the arguments are
+    the objects the call received (the trusted side only ever sends copies), and only an
+    observed call pays for the copy the comparison needs. A local function (the reference)
+    is watched here the same way.
+    """
+    remote = getattr(type(function), "_grader_observe", None)
+    if remote is not None:
+        value, seen = remote(function, args, kwargs)
+    else:
+        value, seen = observed_call(function, list(args), dict(kwargs))
+    return Observed(value, [dict(w) for w in seen["warnings"]], list(seen["modified"]))
+
+
+def check_no_warnings(seen: Observed, what: str, hint: str) -> None:
+    """Fail when the observed call raised a warning: name the first and say why it matters."""
+    if seen.warnings:
+        first = seen.warnings[0]
+        more = f" (and {len(seen.warnings) - 1} more)" if len(seen.warnings) > 1 else ""
+        raise AssertionError(
+            f"{what} raised {first['category']}: {first['message']} at {first['file']} line "
+            f"{first['line']}{more}. {hint}")
+
+
+def check_unchanged(seen: Observed, what: str, hint: str) -> None:
+    """Fail when the observed call wrote into an argument it was given."""
+    if seen.modified:
+        raise AssertionError(f"{what} changed its {', '.join(seen.modified)} in place. {hint}")
+
+
+def hand_over(submission: Any, value: Any) -> Any:
+    """``value`` as one object the student's code and the test share.
+
+    Arguments normally cross as copies, so code that keeps a reference instead of a copy is
+    invisible; a value handed over stays in the worker behind a handle, every call that
+    passes it gives the student's code that very object, and ``change_in_place`` then
+    changes it as a training step changes weights. Locally (no worker) it is ``value``.
+    """
+    hold = getattr(submission, "grader_hold", None)
+    return hold(value) if hold is not None else value
+
+
+def change_in_place(submission: Any, held: Any, value: Any) -> None:
+    """Overwrite the numbers of a handed-over ``held`` with ``value``'s (same structure)."""
+    builtin = getattr(submission, "grader_builtin", None)
+    if builtin is not None:
+        builtin("assign_in_place", held, value)
+    else:
+        assign_in_place(held, value)
+
+
+@contextmanager
+def expect_raises(error: type[BaseException], message: str) -> Iterator[None]:
+    """The block must raise ``error``; otherwise fail with ``message``, a teaching one.
+
+    pytest's "DID NOT RAISE" tells a student nothing; here the message says what the input
+    was and why it must be refused, followed by what happened instead.
+    """
     try:
-        got = function(*args, **kwargs)
+        yield
     except error:
         return
-    except StudentCodeError:
+    except (AssertionError, StudentCodeError):
         raise
     except Exception as exc:  # the student's own exception, carried back from the worker
-        raise AssertionError(
-            f"{what}: expected {error.__name__}, but {type(exc).__name__} was raised. {hint}"
-        ) from None
-    raise AssertionError(
-        f"{what}: expected {error.__name__}, but the call returned a {type(got).__name__}. "
-        f"{hint}"
-    )
+        raise AssertionError(f"{message} (expected {error.__name__}, but "
+                             f"{type(exc).__name__} was raised: {str(exc)[:200]})") from None
+    raise AssertionError(f"{message} (expected {error.__name__}, but the call returned "
+                         "without raising)")
+
+
+def check_written_yourself(submission: Any, rule: str, credit: Any = None) -> None:
+    """Fail when the submission uses a name its ``[rules] forbidden`` lists.
+
+    The source is read on the trusted side and the worker's trap reports the calls made so
+    far (so call the student's functions first). What hides a name from the reader
+    (``exec``, ``__import__``) is no fault by itself: with ``credit`` the test passes with a
+    note for a person to look at.
+    """
+    report = submission.grader_rules()
+    if report.used:
+        shown = "; ".join(report.used[:5])
+        more = f" and {len(report.used) - 5} more" if len(report.used) > 5 else ""
+        raise AssertionError(f"{rule} Your code uses what the README forbids: {shown}{more}.")
+    if report.review and credit is not None:
+        credit.award(1.0, "for a person to look at (names built at run time are not checked): "
+                     + "; ".join(report.review[:5]))

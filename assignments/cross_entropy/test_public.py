@@ -6,7 +6,7 @@ They are a subset of what the hidden tests look at; passing them does not guaran
 import numpy as np
 import pytest
 
-from grader.testing import assert_close, check
+from grader.testing import assert_close, check, expect_raises
 
 Y_PRED = np.array([[0.7, 0.2, 0.1], [0.25, 0.5, 0.25]])
 
@@ -39,5 +39,6 @@ def test_mean_not_sum(submission):
 
 @pytest.mark.points(1)
 def test_bad_label_raises(submission):
-    with pytest.raises(ValueError):
+    with expect_raises(ValueError, "label 2 with only 2 classes (0 and 1) must raise "
+                       "ValueError: check that every label lies in 0 .. C-1"):
         submission.cross_entropy(np.array([0, 2]), np.full((2, 2), 0.5))

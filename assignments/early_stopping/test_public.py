@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from grader.testing import assert_close, check
+from grader.testing import assert_close, check, expect_raises
 
 
 @pytest.mark.points(1)
@@ -51,5 +51,6 @@ def test_best_weights(submission):
 
 @pytest.mark.points(1)
 def test_bad_mode_raises(submission):
-    with pytest.raises(ValueError):
+    with expect_raises(ValueError, "EarlyStopping(mode='best') must raise ValueError: mode "
+                       "is 'min' or 'max', checked in __init__"):
         submission.EarlyStopping(mode="best")

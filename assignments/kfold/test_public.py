@@ -6,7 +6,7 @@ They are a subset of what the hidden tests look at; passing them does not guaran
 import numpy as np
 import pytest
 
-from grader.testing import assert_close, check
+from grader.testing import assert_close, check, expect_raises
 
 
 @pytest.mark.points(1)
@@ -33,7 +33,8 @@ def test_same_seed_same_folds(submission):
 
 @pytest.mark.points(1)
 def test_k_equal_one_raises(submission):
-    with pytest.raises(ValueError):
+    with expect_raises(ValueError, "kfold_indices(10, 1) must raise ValueError: one fold "
+                       "leaves nothing to train on (2 <= k <= n_samples)"):
         list(submission.kfold_indices(10, 1))
 
 

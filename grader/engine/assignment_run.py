@@ -74,6 +74,7 @@ class AssignmentRun:
         names: list[str],
         limits: Limits,
         graded_names: list[str] | None = None,
+        forbidden: tuple[str, ...] = (),
     ) -> None:
         self.shared = shared
         self.graded_names = graded_names or names
@@ -82,6 +83,10 @@ class AssignmentRun:
         self.files = files
         self.names = names
         self.limits = limits
+        self.forbidden = forbidden
+        """The assignment's ``[rules] forbidden`` names (``grader.forbidden``)."""
+        self.observed: protocol.Observed | None = None
+        """What the last observed call did (``protocol.Observed``)."""
         self.call_timeout = float(limits.call_timeout)
         self.total_timeout = float(limits.total_timeout)
         self.max_output = int(limits.max_output_kb) * 1024
@@ -150,7 +155,8 @@ class AssignmentRun:
                           self.limits.cell_timeout, self.max_output,
                           max_notebook_bytes=int(self.limits.max_notebook_kb) * 1024,
                           max_notebook_cells=int(self.limits.max_notebook_cells),
-                          graded_names=list(self.graded_names)),
+                          graded_names=list(self.graded_names),
+                          forbidden=list(self.forbidden)),
             timeout=self.total_timeout,
         )
         if not isinstance(report, dict):
@@ -254,6 +260,8 @@ class AssignmentRun:
             if isinstance(state, list) and len(state) == 2 and isinstance(state[0], int):
                 self._remember(state[0], state[1])
             self._note_converted(message, reply.get("converted"))
+            if "observed" in reply:
+                self.observed = _observed(reply["observed"])
             return value
         error = reply.get("error")
         raise remote_exception(error if isinstance(error, dict) else {"message": str(error)})
@@ -351,6 +359,26 @@ class AssignmentRun:
             result._source = _subject(message)
         return result
 
+    def observe(self, ref: protocol.Ref, attr: str | None, args: tuple[Any, ...],
+                kwargs: dict[str, Any], what: str = "",
+                key: str = "") -> tuple[Any, protocol.Observed]:
+        """``call``, and what the call did in the child: its warnings, the arguments it
+        changed (``worker.observe``)."""
+        blobs: list[wire.Blob] = []
+        message = protocol.call(ref, attr, what, self.encode(list(args), blobs),
+                                self.encode(kwargs, blobs), observe=True)
+        self.observed = None
+        value = self.request(message, blobs, key=key or what)
+        if self.observed is None:
+            raise ProtocolError("the worker answered an observed call without its record")
+        return value, self.observed
+
+    def hold(self, value: Any) -> Any:
+        """Hand ``value`` to the child to keep; a handle on that very object comes back."""
+        self.ensure()
+        blobs: list[wire.Blob] = []
+        return self.request(protocol.hold(self.encode(value, blobs)), blobs)
+
     def call_each(self, ref: protocol.Ref, attr: str | None,
                   calls: list[tuple[tuple[Any, ...], dict[str, Any]]], until_true: bool,
                   what: str = "", key: str = "") -> list[Any]:
@@ -373,6 +401,18 @@ class AssignmentRun:
 
     def output(self) -> str:
         return "\n".join(o for o in self.outputs if o)
+
+
+def _observed(node: Any) -> protocol.Observed:
+    """The child's ``Observed`` record, kept to its declared shape."""
+    if not isinstance(node, dict):
+        raise ProtocolError("the worker sent a malformed record of an observed call")
+    warnings = [w for w in node.get("warnings", []) if isinstance(w, dict)]
+    return protocol.observed(
+        [{"category": str(w.get("category", ""))[:100], "message": str(w.get("message", ""))[:500],
+          "file": str(w.get("file", ""))[:200],
+          "line": int(w["line"]) if isinstance(w.get("line"), int) else 0} for w in warnings],
+        [str(m)[:100] for m in node.get("modified", []) if isinstance(m, str)][:64])
 
 
 def _fresh(failure: BaseException) -> BaseException:

@@ -181,7 +181,8 @@ class Engine:
             shared = SharedChild(self.host, files, config.limits)
         run = AssignmentRun(shared, assignment, {name: files[name] for name in own_files},
                             list(config.names), config.limits, graded_names=sorted(
-                                {n for c in self.configs.values() for n in c.names}))
+                                {n for c in self.configs.values() for n in c.names}),
+                            forbidden=config.rules.forbidden)
         job = Job(assignment, run, reference=reference,
                   case_key=submission_key(self.secret, submission.student,
                                           store.content_hash(assignment)))

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..errors import StudentCodeError
+from ..forbidden import RulesReport, read_source, trapped_calls
 from ..worker import protocol
 
 if TYPE_CHECKING:
@@ -121,6 +122,11 @@ class RemoteObject:
         return self._run.call_each(self._ref(), None, calls, until_true,
                                    what=self._label, key=self._label or self._type)
 
+    def _grader_observe(self, args: tuple[Any, ...],
+                        kwargs: dict[str, Any]) -> tuple[Any, protocol.Observed]:
+        return self._run.observe(self._ref(), None, args, kwargs, what=self._label,
+                                 key=self._label or self._type)
+
     def __iter__(self) -> Iterator[Any]:
         iterator = self._run.request(protocol.iterate(self._ref()))
         return RemoteIterator(iterator) if isinstance(iterator, RemoteObject) else iter(iterator)
@@ -191,6 +197,12 @@ class RemoteCall:
         return self._run.call_each(self._ref, self._attr, calls, until_true,
                                    what=self._label, key=self._key)
 
+    def _grader_observe(self, args: tuple[Any, ...],
+                        kwargs: dict[str, Any]) -> tuple[Any, protocol.Observed]:
+        """``grader.testing.observe`` on this function: the call, watched in the worker."""
+        return self._run.observe(self._ref, self._attr, args, kwargs, what=self._label,
+                                 key=self._key)
+
     def __repr__(self) -> str:
         return f"<student function {self._label}>"
 
@@ -242,6 +254,19 @@ class SubmissionProxy:
     def grader_builtin(self, name: str, *args: Any, **kwargs: Any) -> Any:
         """Run one of the worker's own operations (``grader.worker.builtins``)."""
         return self._run.builtin(name, args, kwargs)
+
+    def grader_hold(self, value: Any) -> Any:
+        """Leave ``value`` in the worker and get a handle on it (``grader.testing.hand_over``)."""
+        return self._run.hold(value)
+
+    def grader_rules(self) -> RulesReport:
+        """The forbidden-call rule: the source read here, and the calls the worker trapped."""
+        run: AssignmentRun = self._run
+        source = read_source(run.files, run.forbidden)
+        trapped = trapped_calls(run.builtin("forbidden_calls", (), {}), run.forbidden) \
+            if run.forbidden else []
+        return RulesReport(used=[f.describe() for f in source.forbidden] + trapped,
+                           review=[f.describe() for f in source.review])
 
     @property
     def files(self) -> list[str]:

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from .saved_model import check_keras_archive
+from .trap import TRAP
 
 
 def seed_everything(seed: int) -> None:
@@ -60,7 +61,34 @@ def load_keras_model(path: str) -> Any:
     return keras.saving.load_model(path, safe_mode=True, compile=False)
 
 
+def forbidden_calls() -> list[dict[str, Any]]:
+    """The forbidden callables the student's code called in this child (``worker.trap``)."""
+    return TRAP.report()
+
+
+def assign_in_place(target: Any, value: Any) -> None:
+    """Write ``value`` into ``target`` without replacing it, as training updates weights.
+
+    ``target`` is an object the test handed over (``protocol.HOLD``): an array, or a list or
+    dict of arrays of the same structure as ``value``. Whoever kept a reference to it, not a
+    copy, sees the new numbers.
+    """
+    if isinstance(target, np.ndarray):
+        target[...] = np.asarray(value, dtype=target.dtype)
+    elif isinstance(target, dict) and isinstance(value, dict) and target.keys() == value.keys():
+        for key in target:
+            assign_in_place(target[key], value[key])
+    elif isinstance(target, list) and isinstance(value, list) and len(target) == len(value):
+        for item, new in zip(target, value):
+            assign_in_place(item, new)
+    else:
+        raise TypeError("assign_in_place needs an array, or a list or dict of arrays, shaped "
+                        "like the value")
+
+
 BUILTINS: dict[str, Callable[..., Any]] = {
     "seed_everything": seed_everything,
     "load_keras_model": load_keras_model,
+    "forbidden_calls": forbidden_calls,
+    "assign_in_place": assign_in_place,
 }

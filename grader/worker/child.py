@@ -22,11 +22,13 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from . import disguise, notebook_caps, protocol, wire
 from .builtins import BUILTINS
+from .observe import observed_call
 from .seeding import seed_generators
+from .trap import TRAP
 
 WORKER_DIR = str(Path(__file__).resolve().parent)
 MAX_MESSAGE = 4000
@@ -37,6 +39,19 @@ _PLAIN = (type(None), bool, int, float, str)
 
 class CallbackError(RuntimeError):
     """The grader's callable, called by the student's code, raised or refused the call."""
+
+
+class _Seen(NamedTuple):
+    """An observed call's result and what it did (sent as the reply's ``observed``)."""
+
+    value: Any
+    observed: protocol.Observed
+
+
+class _Kept(NamedTuple):
+    """A value to keep here and answer with a handle (``protocol.HOLD``)."""
+
+    value: Any
 
 
 def describe_exception(
@@ -212,8 +227,15 @@ class ChildServer:
         self.unmasked = {}
         try:
             value = self._dispatch(message, blobs)
-            node, out = self._encode(value)
-            reply = protocol.ok(node)
+            seen = None
+            if type(value) is _Seen:
+                value, seen = value
+            out: list[wire.Blob] = []
+            if type(value) is _Kept:
+                node = self._keep(value.value)
+            else:
+                node, out = self._encode(value)
+            reply = protocol.ok(node, seen=seen)
             if self.unmasked:
                 reply["converted"] = [[kind, how] for kind, how in self.unmasked.items()]
             handle = message.get("ref", {}).get("handle")
@@ -239,6 +261,8 @@ class ChildServer:
             return self._load(message)
         if op == protocol.HAS:
             return message.get("name") in self.namespaces.get(message.get("ns", ""), {})
+        if op == protocol.HOLD:
+            return _Kept(self._decode(message["value"], blobs))
         if op == protocol.BUILTIN:
             function = BUILTINS[message["name"]]
             return function(*self._decode(message["args"], blobs), **self._kwargs(message, blobs))
@@ -249,6 +273,8 @@ class ChildServer:
         if op == protocol.CALL:
             function = target if attr is None else getattr(target, attr)
             args = self._decode(message["args"], blobs)
+            if message.get("observe"):
+                return _Seen(*observed_call(function, args, self._kwargs(message, blobs)))
             return function(*args, **self._kwargs(message, blobs))
         if op == protocol.EACH:
             return self._each(target if attr is None else getattr(target, attr), message, blobs)
@@ -321,10 +347,15 @@ class ChildServer:
         report: protocol.LoadReport = {"files": [], "notebooks": {}}
         if self.workdir not in sys.path:
             sys.path.insert(0, self.workdir)
+        forbidden = message.get("forbidden") or []
+        if forbidden:
+            TRAP.install(forbidden)
         for filename in message.get("files", []):
             if filename not in self.loaded:
                 self.loaded[filename] = self._load_file(filename, message, report)
             defined, loaded = self.loaded[filename]
+            if forbidden:
+                TRAP.rebind(defined)
             entry = cast(protocol.FileReport, {**loaded, "defines": [], "callables": []})
             for name in names:
                 if name in defined:

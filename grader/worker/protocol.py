@@ -14,9 +14,11 @@ To the zygote (``python -m grader.worker``), one byte then a frame::
 To a child (``worker.child.ChildServer``), each answered by a ``Reply``::
 
     load      {ns, files, names, cell_timeout, max_output_bytes, max_notebook_bytes,
-               max_notebook_cells, graded_names?}  -> LoadReport
+               max_notebook_cells, graded_names?, forbidden?}  -> LoadReport
     get       {ref, attr?, what?}          the object, or one of its attributes
-    call      {ref, attr, what, args, kwargs}
+    call      {ref, attr, what, args, kwargs, observe?}
+                                           with ``observe``, the reply carries ``Observed``
+    hold      {value}                      a handle on the value, kept in the child
     each      {ref, attr, what, calls, until_true}   several calls in one round trip
     iter / next / len  {ref}
     builtin   {name, args, kwargs}         one of ``worker.builtins``
@@ -44,10 +46,11 @@ NEXT: Literal["next"] = "next"
 LEN: Literal["len"] = "len"
 BUILTIN: Literal["builtin"] = "builtin"
 HAS: Literal["has"] = "has"
+HOLD: Literal["hold"] = "hold"
 SPAWN: Literal["spawn"] = "spawn"
 FINISH: Literal["finish"] = "finish"
 
-CHILD_OPS = frozenset({LOAD, GET, CALL, EACH, ITER, NEXT, LEN, BUILTIN, HAS})
+CHILD_OPS = frozenset({LOAD, GET, CALL, EACH, ITER, NEXT, LEN, BUILTIN, HAS, HOLD})
 ZYGOTE_OPS = frozenset({SPAWN, FINISH})
 OPS = CHILD_OPS | ZYGOTE_OPS
 """Every operation name; the names a test looks for outside this module."""
@@ -128,6 +131,8 @@ class Load(TypedDict):
     graded_names: NotRequired[list[str]]
     """Every name graded from these files (all assignments of the child): a notebook's cells
     that name one keep their outputs first when the outputs are cut to fit."""
+    forbidden: NotRequired[list[str]]
+    """The assignment's ``[rules] forbidden`` names, for the child's trap (``worker.trap``)."""
 
 
 class Get(TypedDict):
@@ -144,6 +149,8 @@ class Call(TypedDict):
     what: str
     args: dict[str, Any]
     kwargs: dict[str, Any]
+    observe: NotRequired[bool]
+    """Record the call's warnings and whether it changed its arguments (costs a copy)."""
 
 
 class Each(TypedDict):
@@ -175,7 +182,15 @@ class Has(TypedDict):
     name: str
 
 
-Request = Load | Get | Call | Each | OnObject | Builtin | Has
+class Hold(TypedDict):
+    """Keep ``value`` in the child and answer with its handle: the student's code then gets
+    that very object, which the test may change later (``grader.testing.hand_over``)."""
+
+    op: Literal["hold"]
+    value: Any
+
+
+Request = Load | Get | Call | Each | OnObject | Builtin | Has | Hold
 
 
 class ErrorInfo(TypedDict):
@@ -188,6 +203,27 @@ class ErrorInfo(TypedDict):
     traceback: NotRequired[str]
 
 
+class WarningInfo(TypedDict):
+    """One warning the student's call raised, as data."""
+
+    category: str
+    message: str
+    file: str
+    line: int
+
+
+class Observed(TypedDict):
+    """What an observed call did besides returning (``Call.observe``)."""
+
+    warnings: list[WarningInfo]
+    """Every warning raised during the call, in order (at most ``MAX_WARNINGS``)."""
+    modified: list[str]
+    """The arguments the call changed in place: ``"argument 1"``, ``"keyword y_pred"``."""
+
+
+MAX_WARNINGS = 20
+
+
 class OkReply(TypedDict):
     ok: Literal[True]
     value: Any
@@ -197,6 +233,7 @@ class OkReply(TypedDict):
     """[kind, graded as] per kind of number or array in disguise that the value held, turned
     into plain data before it crossed (``worker.disguise``): ["tensorflow EagerTensor",
     "numpy value"]."""
+    observed: NotRequired[Observed]
 
 
 class ErrorReply(TypedDict):
@@ -264,13 +301,15 @@ def finish(pid: int) -> Finish:
 
 def load(ns: str, files: list[str], names: list[str], cell_timeout: float,
          max_output_bytes: int, max_notebook_bytes: int, max_notebook_cells: int,
-         graded_names: list[str] | None = None) -> Load:
+         graded_names: list[str] | None = None, forbidden: list[str] | None = None) -> Load:
     message: Load = {"op": LOAD, "ns": ns, "files": files, "names": names,
                      "cell_timeout": cell_timeout, "max_output_bytes": max_output_bytes,
                      "max_notebook_bytes": max_notebook_bytes,
                      "max_notebook_cells": max_notebook_cells}
     if graded_names:
         message["graded_names"] = graded_names
+    if forbidden:
+        message["forbidden"] = list(forbidden)
     return message
 
 
@@ -284,8 +323,20 @@ def get(ref: Ref, attr: str | None = None, what: str | None = None) -> Get:
 
 
 def call(ref: Ref, attr: str | None, what: str, args: dict[str, Any],
-         kwargs: dict[str, Any]) -> Call:
-    return {"op": CALL, "ref": ref, "attr": attr, "what": what, "args": args, "kwargs": kwargs}
+         kwargs: dict[str, Any], observe: bool = False) -> Call:
+    message: Call = {"op": CALL, "ref": ref, "attr": attr, "what": what, "args": args,
+                     "kwargs": kwargs}
+    if observe:
+        message["observe"] = True
+    return message
+
+
+def hold(value: dict[str, Any]) -> Hold:
+    return {"op": HOLD, "value": value}
+
+
+def observed(warnings: list[WarningInfo], modified: list[str]) -> Observed:
+    return {"warnings": warnings[:MAX_WARNINGS], "modified": modified}
 
 
 def each(ref: Ref, attr: str | None, what: str, calls: dict[str, Any], until_true: bool) -> Each:
@@ -313,10 +364,12 @@ def has(ns: str, name: str) -> Has:
     return {"op": HAS, "ns": ns, "name": name}
 
 
-def ok(value: Any, state: list[Any] | None = None) -> OkReply:
+def ok(value: Any, state: list[Any] | None = None, seen: Observed | None = None) -> OkReply:
     reply: OkReply = {"ok": True, "value": value}
     if state is not None:
         reply["state"] = state
+    if seen is not None:
+        reply["observed"] = seen
     return reply
 
 

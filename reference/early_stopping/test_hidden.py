@@ -9,6 +9,14 @@ feeds a whole curve to ``es.step`` in one round trip. Curves are drawn from the 
 (seeded per submission), mostly as ``grader.cases.stopping_curve`` families whose stop and best
 epoch are known by construction; every stopper is fed the whole curve and stops where it says
 so, and every curve goes on after its stop. Messages describe curves in words.
+
+A scenario checks four things, each its own share of the test's points (``credit``): the
+epoch where step first returned True, ``stopped_epoch``, ``best_epoch`` and ``best``; one
+bookkeeping fault costs its share in every scenario, not every scenario whole.
+
+The README's rules are tests too: ``best_weights`` must be a copy, not the caller's object
+(``hand_over`` leaves one weights object in the worker, which the test changes in place after
+each epoch, as training does), and Keras is not used (``[rules] forbidden``).
 """
 
 import math
@@ -17,7 +25,15 @@ import numpy as np
 import pytest
 
 from grader.cases import STEP, Curve, stopping_curve
-from grader.testing import assert_close, call_each, check, rejects
+from grader.testing import (
+    assert_close,
+    call_each,
+    change_in_place,
+    check,
+    check_written_yourself,
+    hand_over,
+    rejects,
+)
 
 RULE = (
     "improvement means value < best - min_delta (mode 'min') or value > best + min_delta "
@@ -43,39 +59,59 @@ def _stop_epoch(returned: list[bool]) -> int | None:
     return returned.index(True) if True in returned else None
 
 
-def _check_run(es, returned, *, stop, best, best_epoch, what):
+def _run_faults(es, returned, *, stop, best, best_epoch, what) -> list[str]:
+    """What is wrong with one run, one entry per part: stop epoch, stopped_epoch, best_epoch,
+    best (each a quarter of the run)."""
+    faults = []
     got_stop = _stop_epoch(returned)
-    check(
-        got_stop == stop,
-        f"{what}: step "
-        + (
-            f"first returned True at epoch {got_stop}"
-            if got_stop is not None
-            else "never returned True"
-        )
-        + ", expected "
-        + (f"True first at epoch {stop}" if stop is not None else "no stop at all")
-        + f" (epochs count from 0). {RULE}",
-    )
-    check(
-        es.stopped_epoch == stop,
-        f"{what}: stopped_epoch is {es.stopped_epoch!r}, expected {stop!r}: the epoch whose "
-        "step returned True first (None while not stopped)",
-    )
-    check(
-        es.best_epoch == best_epoch,
-        f"{what}: best_epoch is {es.best_epoch!r}, expected {best_epoch}: the epoch of the last "
-        "improvement (an equal value or a change of at most min_delta is no improvement)",
-    )
-    assert_close(
-        float(es.best),
-        best,
-        rtol=1e-12,
-        msg=f"{what}: best should be the value at the best epoch",
-    )
+    if got_stop != stop:
+        faults.append(
+            f"{what}: step "
+            + (f"first returned True at epoch {got_stop}" if got_stop is not None
+               else "never returned True")
+            + ", expected "
+            + (f"True first at epoch {stop}" if stop is not None else "no stop at all")
+            + f" (epochs count from 0). {RULE}")
+    if es.stopped_epoch != stop:
+        faults.append(
+            f"{what}: stopped_epoch is {es.stopped_epoch!r}, expected {stop!r}: the epoch whose "
+            "step returned True first (None while not stopped)")
+    got_best_epoch = es.best_epoch
+    if got_best_epoch != best_epoch:
+        faults.append(f"{what}: best_epoch is {got_best_epoch!r}, expected {best_epoch}: "
+                      + _best_epoch_hint(got_best_epoch, best_epoch))
+    got_best = es.best
+    try:
+        assert_close(float(got_best), best, rtol=1e-12,
+                     msg=f"{what}: best should be the value at the best epoch")
+    except (AssertionError, TypeError, ValueError) as exc:
+        faults.append(str(exc) if isinstance(exc, AssertionError)
+                      else f"{what}: best is {got_best!r}, not a number")
+    return faults
 
 
-@pytest.mark.points(1)
+def _best_epoch_hint(got, want) -> str:
+    """The fault the wrong best_epoch points at (not always a tie counted as improvement)."""
+    if got is None:
+        return ("it was never set, though the value improved: set best_epoch on every "
+                "improvement, whether or not weights were passed to step")
+    if want is not None and got > want:
+        return ("a later epoch was taken as an improvement; an equal value or a change of at "
+                "most min_delta is no improvement")
+    return "the epoch of the last improvement (value < best - min_delta in mode 'min'), which "\
+        "was missed or counted from 1"
+
+
+def _award(credit, runs: list[list[str]]) -> None:
+    """Each run is four parts; the test earns the share of parts that were right."""
+    faults = [fault for run in runs for fault in run]
+    if faults:
+        credit.award(1.0 - len(faults) / (4 * len(runs)),
+                     "\n".join(faults[:4]) + (f"\n(and {len(faults) - 4} more)"
+                                               if len(faults) > 4 else ""))
+
+
+@pytest.mark.points(0.5)
 def test_initial_state(submission):
     for mode, want in (("min", math.inf), ("max", -math.inf)):
         es = submission.EarlyStopping(mode=mode)
@@ -90,18 +126,18 @@ def test_initial_state(submission):
         check(es.best_weights is None, "before the first step best_weights must be None")
 
 
-def _check_curve(es, returned, curve: Curve, what: str) -> None:
-    _check_run(es, returned, stop=curve.stop, best=curve.best, best_epoch=curve.best_epoch,
-               what=what)
+def _curve_faults(es, returned, curve: Curve, what: str) -> list[str]:
+    return _run_faults(es, returned, stop=curve.stop, best=curve.best,
+                       best_epoch=curve.best_epoch, what=what)
 
 
-@pytest.mark.points(1)
-def test_monotone_decrease_never_stops(submission, rng):
+@pytest.mark.points(0.5)
+def test_monotone_decrease_never_stops(submission, rng, credit):
     n, min_delta = int(rng.integers(25, 45)), 4 * STEP
     values = list(8.0 - np.cumsum(min_delta + STEP * rng.integers(1, 9, size=n)))
     es = submission.EarlyStopping(patience=1, min_delta=min_delta)
     returned = _feed(es, values)
-    _check_run(
+    _award(credit, [_run_faults(
         es,
         returned,
         stop=None,
@@ -109,24 +145,24 @@ def test_monotone_decrease_never_stops(submission, rng):
         best_epoch=n - 1,
         what=f"a loss falling by more than min_delta every epoch for {n} epochs (patience=1, "
         f"min_delta={min_delta:g})",
-    )
+    )])
 
 
-@pytest.mark.points(2, shared=True)
+@pytest.mark.points(1.5, shared=True)
 @pytest.mark.parametrize("patience", [0, 1, 2, 5], ids=lambda p: f"patience{p}")
-def test_plateau_stops_after_patience(submission, rng, patience):
+def test_plateau_stops_after_patience(submission, rng, credit, patience):
     curve = stopping_curve(rng, patience=patience, flat=True, pauses=int(rng.integers(0, 3)))
     es = submission.EarlyStopping(patience=patience)
     returned = _feed(es, curve.values)
     note = " (patience=0 behaves like patience=1, see the README)" if patience == 0 else ""
-    _check_curve(
+    _award(credit, [_curve_faults(
         es,
         returned,
         curve,
         f"a loss that falls, stays exactly flat for fewer than patience epochs "
         f"{len(curve.pauses)} time(s), and then for patience epochs, patience={patience}"
         + note,
-    )
+    )])
 
 
 def _noisy_loss(rng):
@@ -143,7 +179,7 @@ def _noisy_accuracy(rng):
 
 @pytest.mark.points(1, shared=True)
 @pytest.mark.parametrize("curve", ["zigzag", "noisy_loss", "noisy_accuracy_max"])
-def test_noisy_curves_match_reference(submission, reference, rng, curve):
+def test_noisy_curves_match_reference(submission, reference, rng, credit, curve):
     if curve == "zigzag":
         drawn = stopping_curve(rng, patience=3, pauses=2, long_pauses=True)
         values, kwargs = drawn.values, {"patience": 3}
@@ -167,53 +203,54 @@ def test_noisy_curves_match_reference(submission, reference, rng, curve):
             f"{what}: at epoch {epoch} step returned {got}, expected {want}. {RULE}; the "
             "counter must go back to 0 at every improvement",
         )
-    _check_run(
+    _award(credit, [_run_faults(
         es,
         returned,
         stop=ref.stopped_epoch,
         best=ref.best,
         best_epoch=ref.best_epoch,
         what=what,
-    )
+    )])
 
 
 @pytest.mark.points(1)
-def test_min_delta(submission, rng):
+def test_min_delta(submission, rng, credit):
     min_delta = 16 * STEP
     curve = stopping_curve(rng, patience=3, min_delta=min_delta, pauses=int(rng.integers(0, 2)))
     es = submission.EarlyStopping(patience=3, min_delta=min_delta)
     returned = _feed(es, curve.values)
-    _check_curve(
+    _award(credit, [_curve_faults(
         es,
         returned,
         curve,
         f"a loss whose small decreases (at most min_delta={min_delta:g}, some exactly "
         "min_delta below the best) do not count as improvements, with patience=3",
-    )
+    )])
 
 
 @pytest.mark.points(1)
-def test_mode_max(submission, rng):
+def test_mode_max(submission, rng, credit):
     curve = stopping_curve(rng, patience=3, mode="max", pauses=int(rng.integers(0, 2)))
     es = submission.EarlyStopping(patience=3, mode="max")
-    _check_curve(
+    runs = [_curve_faults(
         es,
         _feed(es, curve.values),
         curve,
         f"an accuracy in mode 'max' that peaks at epoch {curve.best_epoch} (patience=3): "
         "larger is better",
-    )
+    )]
     min_delta = 4 * STEP
     curve = stopping_curve(rng, patience=2, min_delta=min_delta, mode="max",
                            pauses=int(rng.integers(0, 2)))
     es = submission.EarlyStopping(patience=2, min_delta=min_delta, mode="max")
-    _check_curve(
+    runs.append(_curve_faults(
         es,
         _feed(es, curve.values),
         curve,
         f"an accuracy in mode 'max' with min_delta={min_delta:g} (patience=2): an improvement "
         "must exceed best + min_delta",
-    )
+    ))
+    _award(credit, runs)
 
 
 def _dict_weights(epoch):
@@ -323,9 +360,11 @@ def test_bad_arguments_raise(submission, rng, kwargs, why):
     curve = stopping_curve(rng, patience=patience)
 
     def judge(es) -> None:
-        _check_curve(es, _feed(es, curve.values), curve,
-                     f"before refusing bad arguments, EarlyStopping(patience={patience}) must "
-                     "stop a loss correctly")
+        # Working means stopping where it should; the bookkeeping has tests of its own.
+        got = _stop_epoch(_feed(es, curve.values))
+        check(got == curve.stop,
+              f"before refusing bad arguments, EarlyStopping(patience={patience}) must stop a "
+              f"loss correctly: it stopped at epoch {got}, expected {curve.stop}. {RULE}")
 
     rejects(
         submission.EarlyStopping,
@@ -335,4 +374,46 @@ def test_bad_arguments_raise(submission, rng, kwargs, why):
         what=f"{why}: the constructor",
         hint="Validate the arguments in __init__ so a typo fails at once instead of silently "
         "monitoring the wrong direction",
+    )
+
+
+@pytest.mark.points(1)
+def test_best_weights_not_a_reference(submission, rng):
+    curve = stopping_curve(rng, patience=3, pauses=int(rng.integers(0, 2)))
+    assert curve.stop is not None
+    es = submission.EarlyStopping(patience=3)
+    # One weights object for the whole run, updated in place each epoch as training does.
+    weights = hand_over(submission, _dict_weights(0))
+    for epoch, value in enumerate(curve.values[: curve.stop + 1]):
+        change_in_place(submission, weights, _dict_weights(epoch))
+        es.step(value, weights=weights)
+    kept = es.best_weights
+    check(
+        isinstance(kept, dict) and set(kept) == {"W", "b"},
+        f"best_weights should be a copy of the weights dict of the best epoch {curve.best_epoch}; "
+        f"got a {type(kept).__name__}",
+    )
+    check(
+        np.array_equal(kept["W"], _dict_weights(curve.best_epoch)["W"])
+        and np.array_equal(kept["b"], _dict_weights(curve.best_epoch)["b"]),
+        f"the training loop updated its weights in place after epoch {curve.best_epoch}, and "
+        "best_weights changed with them: it holds the weights of epoch "
+        f"{int(np.asarray(kept['W']).flat[0])}, not of the best epoch {curve.best_epoch}. The "
+        "README says: do not keep a reference to the caller's weights, store "
+        "copy.deepcopy(weights)",
+    )
+
+
+@pytest.mark.points(0.5)
+def test_written_yourself(submission, rng, credit):
+    curve = stopping_curve(rng, patience=2)
+    es = submission.EarlyStopping(patience=2)
+    got = _stop_epoch(_feed(es, curve.values))
+    check(got == curve.stop, f"EarlyStopping(patience=2) stopped at epoch {got}, expected "
+          f"{curve.stop}. {RULE}")
+    check_written_yourself(
+        submission,
+        "The README asks for the bookkeeping in plain Python: Keras (keras, tensorflow.keras) "
+        "and the grader's own code are not part of a solution.",
+        credit,
     )

@@ -8,6 +8,10 @@ The scorer handed to ``cross_val_score`` is a plain function of this module; the
 code calls it back, so the test sees exactly which rows it was given. Sizes, seeds and data
 are drawn from the ``rng`` fixture (seeded per submission): each size family fixes what it
 tests (the remainder n % k) and draws the rest.
+
+The README's rules are tests too: ``X`` and ``y`` are not written into (checked in the worker,
+where the call's own arrays live) and the folds are not borrowed from sklearn or the grader
+(``[rules] forbidden``, read in the source and trapped at run time).
 """
 
 import itertools
@@ -15,7 +19,14 @@ import itertools
 import numpy as np
 import pytest
 
-from grader.testing import assert_close, check, rejects
+from grader.testing import (
+    assert_close,
+    check,
+    check_unchanged,
+    check_written_yourself,
+    observe,
+    rejects,
+)
 
 
 def _expected_sizes(n: int, k: int) -> list[int]:
@@ -89,11 +100,25 @@ def _draw(rng, case: str) -> tuple[int, int]:
     raise ValueError(case)
 
 
+def _size_hint(sizes: list[int], want: list[int], n: int, k: int) -> str:
+    """What the wrong sizes say about the fault, so the hint names the real one."""
+    rule = ("with q, r = divmod(n, k) the first r folds get q + 1 indices and the others q, so "
+            "sizes differ by at most one")
+    if sum(sizes) < n:
+        return (f"the folds hold only {sum(sizes)} of the {n} indices, so the remainder "
+                f"r = n % k = {n % k} was dropped; {rule} (every index is validated once)")
+    if sum(sizes) > n:
+        return f"the folds hold {sum(sizes)} indices for n={n}: some are repeated; {rule}"
+    if sizes and sizes[-1] > max(want):
+        return f"{rule}; the last fold must not collect the remainder"
+    return rule + " (the larger folds come first)"
+
+
 SIZE_CASES = ["remainder_one", "remainder_several", "k_equals_n", "many_samples",
               "two_folds_odd", "divisible"]
 
 
-@pytest.mark.points(2, shared=True)
+@pytest.mark.points(1.5, shared=True)
 @pytest.mark.parametrize("case", SIZE_CASES)
 def test_fold_sizes_match_kfold(submission, rng, case):
     n, k = _draw(rng, case)
@@ -101,12 +126,8 @@ def test_fold_sizes_match_kfold(submission, rng, case):
     folds = _folds(submission.kfold_indices(n, k), n, k, what)
     sizes = [len(val) for _, val in folds]
     want = _expected_sizes(n, k)
-    check(
-        sizes == want,
-        f"validation sizes for {what} are {sizes}, expected {want}: with q, r = divmod(n, k) "
-        "the first r folds get q + 1 indices and the others q, so sizes differ by at most one "
-        "(the last fold must not collect the remainder)",
-    )
+    check(sizes == want, f"validation sizes for {what} are {sizes}, expected {want}: "
+          + _size_hint(sizes, want, n, k))
     train_sizes = [len(train) for train, _ in folds]
     check(
         train_sizes == [n - s for s in want],
@@ -281,7 +302,7 @@ def test_cross_val_score_calls_scorer_k_times(submission, rng):
         )
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1.5)
 @pytest.mark.timeout(30)
 def test_cross_val_score_passes_fold_slices(submission, rng):
     n, k = _draw(rng, "remainder_several")
@@ -300,10 +321,18 @@ def test_cross_val_score_passes_fold_slices(submission, rng):
             ("X_val", X_val, want_val),
         ):
             check(
-                arr.ndim == 2 and arr.shape[1:] == X.shape[1:] and len(arr) == len(rows),
+                arr.ndim == 2 and arr.shape[1:] == X.shape[1:],
                 f"call {i}: {name} should be the {len(rows)} rows of X of fold {i}, shape "
-                f"({len(rows)}, {X.shape[1]}); got shape {arr.shape}. Call "
-                "fit_and_score(X[train_idx], y[train_idx], X[val_idx], y[val_idx]) in this order",
+                f"({len(rows)}, {X.shape[1]}); got shape {arr.shape}, which is no slice of X's "
+                "rows. Call fit_and_score(X[train_idx], y[train_idx], X[val_idx], y[val_idx]) "
+                "in this order",
+            )
+            check(
+                len(arr) == len(rows),
+                f"call {i}: {name} has {len(arr)} rows of X, expected {len(rows)}: fold {i} of "
+                f"the unshuffled folds validates rows {want_val[0]} .. {want_val[-1]} and trains "
+                "on all other rows, none dropped and none repeated (slice X with the fold's "
+                "own index arrays)",
             )
             got_rows = np.sort(arr[:, 0]).astype(int)
             check(
@@ -354,4 +383,43 @@ def test_cross_val_score_returns_mean_and_scores(submission, rng):
         rtol=1e-12,
         msg=f"mean_score must be the mean of the k={k} fold scores (their sum divided by k), "
         "the cross-validation estimate",
+    )
+
+
+@pytest.mark.points(0.5)
+@pytest.mark.timeout(30)
+def test_inputs_not_modified(submission, rng):
+    n, k = _draw(rng, "remainder_several")
+    X, y = _indexed_data(rng, n)
+    scorer, calls = _recording_scorer()
+    seen = observe(submission.cross_val_score, scorer, X, y, k)
+    check(len(calls) == k, f"fit_and_score was called {len(calls)} times instead of k={k}")
+    check(
+        isinstance(seen.value, (tuple, list)) and len(seen.value) == 2,
+        "cross_val_score must return a pair (mean_score, per_fold_scores)",
+    )
+    check_unchanged(
+        seen,
+        f"cross_val_score(fit_and_score, X, y, k={k}) on a ({n}, 3) X",
+        "The README says: do not modify X or y. Slicing (X[train_idx]) makes new arrays; "
+        "X -= ..., X.sort() or np.random.shuffle(X) change the caller's data",
+    )
+
+
+@pytest.mark.points(0.5)
+@pytest.mark.timeout(30)
+def test_written_yourself(submission, rng, credit):
+    n, k = _draw(rng, "remainder_one")
+    what = f"n_samples={n}, k={k}"
+    _check_partition(_folds(submission.kfold_indices(n, k), n, k, what), n, what)
+    X, y = _indexed_data(rng, n)
+    scorer, calls = _recording_scorer()
+    submission.cross_val_score(scorer, X, y, k)
+    check(len(calls) == k, f"fit_and_score was called {len(calls)} times instead of k={k}")
+    check_written_yourself(
+        submission,
+        "The README asks for the folds written with numpy: sklearn's KFold, StratifiedKFold, "
+        "RepeatedKFold, cross_val_score and cross_validate (and the grader's own code) skip "
+        "the exercise.",
+        credit,
     )

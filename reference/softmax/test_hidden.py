@@ -8,13 +8,26 @@ edge cases are families from ``grader.cases`` (rows at a random offset around +/
 random positions). Only ``test_known_values`` is literal: the README's example, on which the
 naive formula is right too. Messages describe an input by its shape, dtype and scale, never by
 its values.
+
+The README's rules are tests too: no warning reaches the caller (``observe`` brings the
+warnings raised inside the call back from the worker), ``x`` is not written into (checked in
+the worker, where the call's own ``x`` lives), and softmax is not borrowed from scipy or the
+grader (``[rules] forbidden`` in assignment.toml, read in the source and trapped at run time).
+Each counts only beside right values, so a stub that raises earns none of them.
 """
 
 import numpy as np
 import pytest
 
 from grader.cases import FAR, far_rows, neg_inf_at_random
-from grader.testing import assert_close, check
+from grader.testing import (
+    assert_close,
+    check,
+    check_no_warnings,
+    check_unchanged,
+    check_written_yourself,
+    observe,
+)
 
 STABLE = (
     "exp() of a large number overflows to inf and of a very negative one underflows to 0; "
@@ -61,7 +74,7 @@ def test_known_values(submission):
     )
 
 
-@pytest.mark.points(3, shared=True)
+@pytest.mark.points(2, shared=True)
 @pytest.mark.parametrize(("shape", "axis"), SHAPES)
 def test_any_axis_any_shape(submission, reference, rng, shape, axis):
     x = rng.normal(scale=3.0, size=shape)
@@ -116,7 +129,7 @@ def test_slices_sum_to_one(submission, rng, shape, axis):
     )
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1.5)
 def test_large_inputs_do_not_overflow(submission, reference, rng):
     x = far_rows(rng, int(rng.integers(3, 7)), (FAR, 0.0, -FAR), extra_rows=int(rng.integers(0, 3)))
     got = _result(submission.softmax(x))
@@ -139,7 +152,7 @@ def test_large_inputs_do_not_overflow(submission, reference, rng):
     )
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(0.5)
 def test_huge_negative_inputs(submission, reference, rng):
     x = far_rows(rng, int(rng.integers(2, 6)), (-FAR, -100 * FAR),
                  extra_rows=int(rng.integers(0, 3)))
@@ -224,4 +237,77 @@ def test_output_dtype(submission, reference, rng, kind):
         rtol=rtol,
         atol=1e-7 if want_dtype == np.float32 else 1e-15,
         msg=f"softmax of {described} has wrong values",
+    )
+
+
+def _edge_inputs(rng) -> list[tuple[str, np.ndarray]]:
+    """The README's edge cases, each one a case where a warning would betray inf or nan."""
+    rows = int(rng.integers(3, 6))
+    return [
+        ("rows around +1000, 0 and -1000", far_rows(rng, rows, (FAR, 0.0, -FAR))),
+        ("rows around -1000 and -100000", far_rows(rng, rows, (-FAR, -100 * FAR))),
+        ("some -inf entries", neg_inf_at_random(rng, far_rows(rng, rows, (0.0, FAR)))),
+        ("a row of all -inf", neg_inf_at_random(rng, rng.normal(scale=3.0, size=(rows, 4)),
+                                                 all_masked_rows=1)),
+    ]
+
+
+@pytest.mark.points(1)
+def test_no_warnings(submission, reference, rng):
+    for what, x in _edge_inputs(rng):
+        seen = observe(submission.softmax, x)
+        assert_close(
+            _result(seen.value),
+            reference.softmax(x),
+            rtol=1e-9,
+            atol=1e-15,
+            msg=f"softmax of a {x.shape} batch with {what} is wrong; {STABLE}",
+        )
+        check_no_warnings(
+            seen,
+            f"softmax of a {x.shape} batch with {what}",
+            "The README allows no warnings: a warning means an intermediate result was inf or "
+            "nan. Subtract the max along the axis; for an all -inf slice produce its nan "
+            "quietly (shift it by 0 instead of -inf, np.errstate, or np.divide(..., where=...))",
+        )
+
+
+@pytest.mark.points(0.5)
+def test_input_not_modified(submission, reference, rng):
+    # Moderate entries (scale 3): this test is about x, not overflow, so the naive formula's
+    # fate here does not depend on the draw.
+    for axis in (-1, 0):
+        x = rng.normal(scale=3.0, size=(int(rng.integers(3, 6)), int(rng.integers(3, 6))))
+        for dtype in (np.float64, np.float32):
+            seen = observe(submission.softmax, x.astype(dtype), axis=axis)
+            assert_close(
+                _result(seen.value),
+                reference.softmax(x.astype(dtype), axis=axis),
+                rtol=1e-5 if dtype == np.float32 else 1e-9,
+                atol=1e-7 if dtype == np.float32 else 1e-15,
+                msg=f"softmax of {_describe(x.astype(dtype), axis)} has wrong values",
+            )
+            check_unchanged(
+                seen,
+                f"softmax of {_describe(x.astype(dtype), axis)}",
+                "The README says: do not modify x. x - m makes a new array; x -= m overwrites "
+                "the caller's data (their logits are gone after your call)",
+            )
+
+
+@pytest.mark.points(0.5)
+def test_written_yourself(submission, reference, rng, credit):
+    x = rng.normal(scale=3.0, size=(4, 5))
+    assert_close(
+        _result(submission.softmax(x, axis=0)),
+        reference.softmax(x, axis=0),
+        rtol=1e-9,
+        atol=1e-15,
+        msg=f"softmax of {_describe(x, 0)} has wrong values",
+    )
+    check_written_yourself(
+        submission,
+        "The README asks for softmax written with numpy (exp, max, sum): calling "
+        "scipy.special.softmax or the grader's own code skips the exercise.",
+        credit,
     )

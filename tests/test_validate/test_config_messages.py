@@ -19,6 +19,9 @@ from grader.errors import ConfigError
     ("[limits]\ncall_timeout = 'ten'\n", r"\[limits\]: call_timeout must be a number, got 'ten'"),
     ("[late]\ndeadline = 'soon'\n", r"\[late\] deadline is not ISO 8601: 'soon'"),
     ("[late]\npenalty_per_dya = 0.1\n", r"\[late\]: unknown key 'penalty_per_dya'"),
+    ("[rules]\nforbiden = []\n", r"\[rules\]: unknown key\(s\) \['forbiden'\]"),
+    ("[rules]\nforbidden = 'scipy'\n", r"\[rules\]: forbidden must be a list of dotted names"),
+    ("[rules]\nforbidden = ['scipy special']\n", r"forbidden must be a list of dotted names"),
 ])
 def test_a_bad_assignment_toml_names_the_file_and_the_key(
         tmp_path: Path, text: str, match: str) -> None:
@@ -45,3 +48,12 @@ def test_values_are_typed_and_defaults_kept(tmp_path: Path) -> None:
     assert config.limits.call_timeout == 3.0 and isinstance(config.limits.call_timeout, float)
     assert config.limits.cpu_seconds == 7 and isinstance(config.limits.cpu_seconds, int)
     assert config.limits.total_timeout == 120.0
+
+
+def test_forbidden_names_are_read_as_declared(tmp_path: Path) -> None:
+    path = tmp_path / "kfold" / "assignment.toml"
+    path.parent.mkdir()
+    path.write_text('[rules]\nforbidden = ["sklearn.model_selection.KFold", "grader", "grader"]\n')
+    assert load_config(path).rules.forbidden == ("sklearn.model_selection.KFold", "grader")
+    path.write_text("[assignment]\ntitle = 'k-fold'\n")
+    assert load_config(path).rules.forbidden == ()

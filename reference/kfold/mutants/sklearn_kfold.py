@@ -1,4 +1,6 @@
-"""Correct alternative: a generator around sklearn.model_selection.KFold.
+"""Right folds, wrong exercise: a generator around sklearn.model_selection.KFold.
+
+The README asks for the folds written with numpy; assignment.toml forbids KFold.
 
 KFold uses the same fold sizes (the first n % k folds one larger) and consecutive blocks when
 not shuffling, and it raises ValueError itself for a non-integer k, k < 2 (in the constructor)
@@ -8,6 +10,8 @@ starts, which the README allows.
 
 import numpy as np
 from sklearn.model_selection import KFold
+
+EXPECTED_FAILURES = ["test_written_yourself"]
 
 
 def kfold_indices(n_samples, k, shuffle=False, seed=None):
