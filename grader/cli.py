@@ -149,8 +149,11 @@ def validate_command(assignments: tuple[str, ...], no_sandbox: bool,
 def release_command(out: Path, course_dir: Path | None) -> None:
     """Write the student bundle (READMEs, stubs, public tests) to OUT."""
     from .release import main as release_main  # noqa: PLC0415
+    from .release import public_lines  # noqa: PLC0415
 
     written = release_main(out=out, course_dir=course_dir)
+    for line in public_lines(course_dir=course_dir):
+        click.echo(f"note: {line}")
     click.echo(f"wrote {len(written)} files to {out}")
 
 
