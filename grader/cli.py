@@ -131,9 +131,30 @@ def check_command(assignment: str, path: Path | None, course_dir: Path | None) -
 @click.option("--secrets", type=click.IntRange(min=1), default=None,
               help="Judge under this many course secrets: the course's, then ones derived "
                    "from it. Default: 5.")
+@click.option("--mutate", is_flag=True,
+              help="Instead: grade automatic mutants of each reference with its hidden suite "
+                   "and print the mutation score (default: the fast assignments).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="With --mutate: engines grading mutants in parallel. Default: cores.")
+@click.option("--max-mutants", type=click.IntRange(min=1), default=None,
+              help="With --mutate: at most this many mutants per assignment "
+                   "(default: all; 10 for a slow, model assignment).")
+@click.option("--min-score", type=click.FloatRange(0, 100), default=None,
+              help="With --mutate: fail below this marked score, in percent. Default: 80.")
 def validate_command(assignments: tuple[str, ...], no_sandbox: bool,
-                     course_dir: Path | None, secrets: int | None) -> None:
+                     course_dir: Path | None, secrets: int | None, mutate: bool,
+                     jobs: int | None, max_mutants: int | None,
+                     min_score: float | None) -> None:
     """Grade every reference, stub, mutant and alternative; fail on any miss."""
+    if mutate:
+        from .validate import mutate as mutation  # noqa: PLC0415
+
+        reports = mutation.main(assignments=list(assignments), course_dir=course_dir,
+                                sandbox="none" if no_sandbox else "auto", jobs=jobs,
+                                max_mutants=max_mutants)
+        click.echo(mutation.format_reports(reports))
+        floor = mutation.DEFAULT_MIN_SCORE if min_score is None else min_score
+        sys.exit(0 if mutation.passed(reports, floor) else EXIT_FAILURES)
     from . import validate  # noqa: PLC0415
 
     report = validate.main(assignments=list(assignments), course_dir=course_dir,
