@@ -60,6 +60,8 @@ def main() -> None:
       grade check ASSIGNMENT [PATH]  students: run the public tests on your file
       grade validate                 instructors: check every suite against its reference,
                                      stub, mutants and alternatives
+      grade new NAME                 instructors: a new assignment to edit
+      grade stub NAME                write NAME.ipynb from the stub script NAME.py
       grade release OUT              build the student bundle
       grade report / export / override
       grade similarity SUBMISSIONS_DIR   instructors: alike code across the class
@@ -162,6 +164,16 @@ def validate_command(assignments: tuple[str, ...], no_sandbox: bool,
                            secrets=secrets or validate.DEFAULT_SECRETS)
     click.echo(validate.format_report(report))
     sys.exit(0 if report.ok else EXIT_FAILURES)
+
+
+@main.command("stub")
+@click.argument("assignment")
+@_course
+def stub_command(assignment: str, course_dir: Path | None) -> None:
+    """Write ASSIGNMENT's stub notebook from its stub script (percent format: # %% cells)."""
+    from .stub import main as stub_main  # noqa: PLC0415
+
+    click.echo(f"wrote {stub_main(assignment=assignment, course_dir=course_dir)}")
 
 
 @main.command("release")

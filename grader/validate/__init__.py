@@ -9,6 +9,7 @@ For each assignment the hidden suite must give
 - the public suite (``test_public.py``, as ``grade check`` runs it) passed by the reference
   and not broken by the stub, and free of fixtures a student's machine lacks
   (``grader.validate.public``),
+- the stub notebook made from the stub script as it is now (``grade stub``),
 
 and all of it under several course secrets (``--secrets``, five by default): the hidden
 cases are drawn from the secret, so a suite must keep every case's property whatever the
@@ -36,6 +37,7 @@ from ..engine.sandbox import Sandbox, choose_sandbox
 from ..errors import ConfigError
 from ..results import AssignmentResult, TestResult, results_json
 from ..seeds import derive_seed
+from ..stub import stale
 from .public import instructor_fixtures, judge_public
 
 STUB_CEILING = 0.10
@@ -159,6 +161,10 @@ def main(*, assignments: list[str] | None = None, course_dir: Path | None = None
     course = Course.find(course_dir)
     names = course.check_names(assignments)
     report = ValidateReport(course=course.describe())
+    for name in names:
+        problem = stale(course.assignments_dir / name, name)
+        report.checks.append(Check(name, "notebook", f"{name}.ipynb", 0.0, 0.0, not problem,
+                                   problem or f"made from {name}.py"))
     box = choose_sandbox(sandbox)
     for number, secret in enumerate(validation_secrets(course.secret(), secrets)):
         with Engine(course, names, sandbox=box, options=options, secret=secret) as engine:
