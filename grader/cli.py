@@ -166,6 +166,20 @@ def validate_command(assignments: tuple[str, ...], no_sandbox: bool,
     sys.exit(0 if report.ok else EXIT_FAILURES)
 
 
+@main.command("new")
+@click.argument("name")
+@click.option("--course", "course_dir", type=click.Path(path_type=Path),
+              help="Course folder to add it to. Default: the current folder.")
+def new_command(name: str, course_dir: Path | None) -> None:
+    """Write a new assignment NAME (public and reference halves) to edit; it validates as is
+    and is not released."""
+    from .new import main as new_main  # noqa: PLC0415
+
+    written = new_main(name=name, course_dir=course_dir)
+    click.echo(f"wrote {len(written)} files for {name}; next: edit them, then "
+               f"grade validate -a {name}")
+
+
 @main.command("stub")
 @click.argument("assignment")
 @_course
