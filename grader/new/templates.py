@@ -135,7 +135,7 @@ def $name(x: np.ndarray) -> np.ndarray:
     return x.mean(axis=1)
 '''
 
-HIDDEN = '''"""Hidden suite of $name (10 points). Cases are drawn from ``rng``, seeded per submission."""
+HIDDEN = '''"""Hidden suite of $name (10 points): cases are drawn from ``rng`` per submission."""
 
 import numpy as np
 import pytest

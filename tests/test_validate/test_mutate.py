@@ -45,7 +45,7 @@ def test_each_operator_makes_its_mistakes() -> None:
     assert "def f(x, axis=0, flag=True):" in _diffs("constant")
     assert "y = np.clip(x - shift, 0, 2)" in _diffs("constant")
     assert "if x.ndim != 2 or flag:" in _diffs("boolean")
-    assert "y = x - shift" in _diffs("call")  # the clip removed
+    assert "y = x - shift" in _diffs("drop_call")  # the clip removed
     assert _diffs("term") == ["y = np.clip(x, 0, 1)"]  # the max shift removed
     assert "y = np.clip(0, x - shift, 1)" in _diffs("arguments")
     assert _diffs("statement").count("pass") == 5
@@ -70,10 +70,10 @@ def test_ids_are_unique_and_stable_across_edits_elsewhere() -> None:
 
 def test_an_equivalent_mark_needs_a_reason(tmp_path: Path) -> None:
     path = tmp_path / "equivalent_mutants.toml"
-    path.write_text('[equivalent]\n"call:3:abc" = "always an array"\n')
-    assert read_marks(path) == {"call:3:abc": "always an array"}
-    path.write_text('[equivalent]\n"call:3:abc" = ""\n')
-    with pytest.raises(ConfigError, match="call:3:abc needs a reason"):
+    path.write_text('[equivalent]\n"drop_call:3:abc" = "always an array"\n')
+    assert read_marks(path) == {"drop_call:3:abc": "always an array"}
+    path.write_text('[equivalent]\n"drop_call:3:abc" = ""\n')
+    with pytest.raises(ConfigError, match="drop_call:3:abc needs a reason"):
         read_marks(path)
     assert read_marks(tmp_path / "absent.toml") == {}
 

@@ -16,7 +16,7 @@ constant    an integer (or integral float) literal ``n`` -> ``n + 1`` and ``n - 
 boolean     ``and`` <-> ``or``, ``not x`` -> ``x``, ``True`` <-> ``False``
 axis        a call's ``axis=`` keyword dropped (the function's default) or set to ``0`` / ``-1``
 keepdims    a call's ``keepdims=`` keyword flipped or dropped
-call        a call replaced by its first argument (``np.clip(p, eps, 1)`` -> ``p``), or a method
+drop_call   a call replaced by its first argument (``np.clip(p, eps, 1)`` -> ``p``), or a method
             call without arguments by its object (``x.copy()`` -> ``x``)
 term        ``a - b`` and ``a + b`` -> ``a`` (the max shift of a softmax removed)
 statement   an assignment, expression, ``if``, loop, ``raise`` or ``assert`` replaced by ``pass``
@@ -30,7 +30,7 @@ import copy
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-OPERATORS = ("compare", "arithmetic", "axis", "keepdims", "constant", "boolean", "call",
+OPERATORS = ("compare", "arithmetic", "axis", "keepdims", "constant", "boolean", "drop_call",
              "term", "statement", "arguments")
 """In the order they are tried: where two make the same mutant, the first names it."""
 
@@ -189,9 +189,9 @@ def _call(node: ast.AST, parent: ast.AST | None) -> Iterator[Edit]:
     if not isinstance(node, ast.Call) or isinstance(parent, ast.Expr):
         return
     if node.args and not isinstance(node.args[0], ast.Starred):
-        yield Edit("call", node, _unparse(node.args[0], parent))
+        yield Edit("drop_call", node, _unparse(node.args[0], parent))
     elif not node.args and not node.keywords and isinstance(node.func, ast.Attribute):
-        yield Edit("call", node, _unparse(node.func.value, parent))
+        yield Edit("drop_call", node, _unparse(node.func.value, parent))
 
 
 def _term(node: ast.AST, parent: ast.AST | None) -> Iterator[Edit]:
@@ -224,7 +224,7 @@ def _is_docstring(node: ast.AST) -> bool:
 
 
 _MAKERS = {"compare": _compare, "arithmetic": _arithmetic, "constant": _constant,
-           "boolean": _boolean, "axis": _axis, "keepdims": _keepdims, "call": _call,
+           "boolean": _boolean, "axis": _axis, "keepdims": _keepdims, "drop_call": _call,
            "term": _term, "statement": _statement, "arguments": _arguments}
 
 
