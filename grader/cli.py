@@ -58,6 +58,7 @@ def main() -> None:
     \b
       grade SUBMISSIONS_DIR          grade every SUBMISSIONS_DIR/<student>/
       grade check ASSIGNMENT [PATH]  students: run the public tests on your file
+      grade check --all [FOLDER]     ... of every assignment found in the folder
       grade validate                 instructors: check every suite against its reference,
                                      stub, mutants and alternatives
       grade new NAME                 instructors: a new assignment to edit
@@ -113,11 +114,26 @@ def run_command(submissions_dir: Path, assignments: tuple[str, ...], out: Path,
 
 
 @main.command("check")
-@click.argument("assignment")
+@click.argument("assignment", required=False)
 @click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--all", "every", is_flag=True,
+              help="Check every assignment of the course found in PATH (default: here).")
 @_course
-def check_command(assignment: str, path: Path | None, course_dir: Path | None) -> None:
-    """Run ASSIGNMENT's public tests on PATH (default: ./ASSIGNMENT.py or a notebook here)."""
+def check_command(assignment: str | None, path: Path | None, every: bool,
+                  course_dir: Path | None) -> None:
+    """Run ASSIGNMENT's public tests on PATH (default: ./ASSIGNMENT.py or a notebook here),
+    or with --all those of every assignment found in the folder PATH."""
+    if every:
+        from .checking.every import format_every, main_all  # noqa: PLC0415
+
+        if assignment is not None and path is not None:
+            raise click.UsageError("grade check --all takes at most one FOLDER")
+        folder = Path(assignment) if assignment is not None else path
+        found = main_all(path=folder, course_dir=course_dir)
+        click.echo(format_every(found))
+        sys.exit(0 if found.passed else EXIT_FAILURES)
+    if assignment is None:
+        raise click.UsageError("name the ASSIGNMENT to check, or pass --all")
     from .checking import format_report  # noqa: PLC0415
     from .checking import main as check_main  # noqa: PLC0415
 
