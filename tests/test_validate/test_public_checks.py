@@ -100,3 +100,16 @@ def test_the_stub_may_fail_public_tests_but_not_break_them() -> None:
     assert not ok and detail == "a public test broke: test_c: TypeError: 'NoneType' is not iterable"
     ok, detail = judge_public("reference", result(wrong))
     assert not ok and detail == "test_b: softmax([1]) should be [1]"
+
+
+def test_the_docs_list_every_instructor_only_fixture_and_mutation_operator() -> None:
+    from grader.validate.mutate import OPERATORS
+    from grader.validate.public import INSTRUCTOR_ONLY_FIXTURES
+
+    docs = (REPO / "docs" / "writing-suites.md").read_text()
+    public = docs[docs.index("### What a public test may use"):docs.index("Remote handles:")]
+    for fixture in INSTRUCTOR_ONLY_FIXTURES:
+        assert f"| `{fixture}` |" in public
+    mutate = docs[docs.index("## Automatic mutants"):docs.index("## The stub")]
+    for operator in OPERATORS:
+        assert f"| `{operator}` |" in mutate
