@@ -53,9 +53,9 @@ def _changed_line(original: list[str], mutated: list[str]) -> tuple[int, str, st
     for number, (old, new) in enumerate(zip(original, mutated), 1):
         if old != new:
             return number, old, new
-    number = min(len(original), len(mutated))
-    return number, original[number - 1] if original else "", mutated[number - 1] if mutated \
-        else ""
+    # Only lines at the end went (a multi-line statement became ``pass``): the first of them.
+    number = min(len(original), len(mutated)) + 1
+    return number, (original[number - 1:] or [""])[0], (mutated[number - 1:] or [""])[0]
 
 
 def make_mutants(source: str, filename: str = "solution.py") -> list[Mutant]:
