@@ -102,14 +102,12 @@ def _cells_of(path: Path) -> list[tuple[str, str]]:
 
 
 def stale(folder: Path, name: str) -> str:
-    """Why ``<name>.ipynb`` does not match ``<name>.py``; empty when it does (or when the
-    assignment has no stub script to make it from). Cells are compared by kind and source:
-    outputs or metadata a notebook editor adds are not a difference."""
+    """Why ``<name>.ipynb`` does not match ``<name>.py``; empty when it does, or when there is
+    no pair to compare (a course may hand out scripts only, or a notebook only). Cells are
+    compared by kind and source: outputs or metadata a notebook editor adds are no difference."""
     script, book = folder / f"{name}.py", folder / f"{name}.ipynb"
-    if not script.is_file():
+    if not script.is_file() or not book.is_file():
         return ""
-    if not book.is_file():
-        return f"{book.name} is missing: run grade stub {name}"
     want = [(c.kind, c.source) for c in parse_percent(script.read_text(encoding="utf-8"))]
     have = _cells_of(book)
     if have == want:

@@ -162,6 +162,8 @@ def main(*, assignments: list[str] | None = None, course_dir: Path | None = None
     names = course.check_names(assignments)
     report = ValidateReport(course=course.describe())
     for name in names:
+        if not (course.assignments_dir / name / f"{name}.ipynb").is_file():
+            continue
         problem = stale(course.assignments_dir / name, name)
         report.checks.append(Check(name, "notebook", f"{name}.ipynb", 0.0, 0.0, not problem,
                                    problem or f"made from {name}.py"))
