@@ -60,8 +60,11 @@ def main() -> None:
                                      instructors: a platform's download into OUT/<student>/
       grade SUBMISSIONS_DIR          grade every SUBMISSIONS_DIR/<student>/
       grade check ASSIGNMENT [PATH]  students: run the public tests on your file
+      grade check --all [FOLDER]     ... of every assignment found in the folder
       grade validate                 instructors: check every suite against its reference,
                                      stub, mutants and alternatives
+      grade new NAME                 instructors: a new assignment to edit (not released)
+      grade stub NAME                write NAME.ipynb from the stub script NAME.py
       grade release OUT [-a NAME]    build the student bundle (-a: release NAME)
       grade report / export / override   (export --format canvas|moodle: docs/lms.md)
       grade similarity SUBMISSIONS_DIR   instructors: alike code across the class
@@ -146,11 +149,26 @@ def collect_command(source: Path, out: Path, platform: str, pattern_text: str | 
 
 
 @main.command("check")
-@click.argument("assignment")
+@click.argument("assignment", required=False)
 @click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--all", "every", is_flag=True,
+              help="Check every assignment of the course found in PATH (default: here).")
 @_course
-def check_command(assignment: str, path: Path | None, course_dir: Path | None) -> None:
-    """Run ASSIGNMENT's public tests on PATH (default: ./ASSIGNMENT.py or a notebook here)."""
+def check_command(assignment: str | None, path: Path | None, every: bool,
+                  course_dir: Path | None) -> None:
+    """Run ASSIGNMENT's public tests on PATH (default: ./ASSIGNMENT.py or a notebook here),
+    or with --all those of every assignment found in the folder PATH."""
+    if every:
+        from .checking.every import format_every, main_all  # noqa: PLC0415
+
+        if assignment is not None and path is not None:
+            raise click.UsageError("grade check --all takes at most one FOLDER")
+        folder = Path(assignment) if assignment is not None else path
+        found = main_all(path=folder, course_dir=course_dir)
+        click.echo(format_every(found))
+        sys.exit(0 if found.passed else EXIT_FAILURES)
+    if assignment is None:
+        raise click.UsageError("name the ASSIGNMENT to check, or pass --all")
     from .checking import format_report  # noqa: PLC0415
     from .checking import main as check_main  # noqa: PLC0415
 
@@ -166,9 +184,30 @@ def check_command(assignment: str, path: Path | None, course_dir: Path | None) -
 @click.option("--secrets", type=click.IntRange(min=1), default=None,
               help="Judge under this many course secrets: the course's, then ones derived "
                    "from it. Default: 5.")
+@click.option("--mutate", is_flag=True,
+              help="Instead: grade automatic mutants of each reference with its hidden suite "
+                   "and print the mutation score (default: the fast assignments).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="With --mutate: engines grading mutants in parallel. Default: cores.")
+@click.option("--max-mutants", type=click.IntRange(min=1), default=None,
+              help="With --mutate: at most this many mutants per assignment "
+                   "(default: all; 10 for a slow, model assignment).")
+@click.option("--min-score", type=click.FloatRange(0, 100), default=None,
+              help="With --mutate: fail below this marked score, in percent. Default: 80.")
 def validate_command(assignments: tuple[str, ...], no_sandbox: bool,
-                     course_dir: Path | None, secrets: int | None) -> None:
+                     course_dir: Path | None, secrets: int | None, mutate: bool,
+                     jobs: int | None, max_mutants: int | None,
+                     min_score: float | None) -> None:
     """Grade every reference, stub, mutant and alternative; fail on any miss."""
+    if mutate:
+        from .validate import mutate as mutation  # noqa: PLC0415
+
+        reports = mutation.main(assignments=list(assignments), course_dir=course_dir,
+                                sandbox="none" if no_sandbox else "auto", jobs=jobs,
+                                max_mutants=max_mutants)
+        click.echo(mutation.format_reports(reports))
+        floor = mutation.DEFAULT_MIN_SCORE if min_score is None else min_score
+        sys.exit(0 if mutation.passed(reports, floor) else EXIT_FAILURES)
     from . import validate  # noqa: PLC0415
 
     report = validate.main(assignments=list(assignments), course_dir=course_dir,
@@ -176,6 +215,30 @@ def validate_command(assignments: tuple[str, ...], no_sandbox: bool,
                            secrets=secrets or validate.DEFAULT_SECRETS)
     click.echo(validate.format_report(report))
     sys.exit(0 if report.ok else EXIT_FAILURES)
+
+
+@main.command("new")
+@click.argument("name")
+@click.option("--course", "course_dir", type=click.Path(path_type=Path),
+              help="Course folder to add it to. Default: the current folder.")
+def new_command(name: str, course_dir: Path | None) -> None:
+    """Write a new assignment NAME (public and reference halves) to edit; it validates as is
+    and is not released."""
+    from .new import main as new_main  # noqa: PLC0415
+
+    written = new_main(name=name, course_dir=course_dir)
+    click.echo(f"wrote {len(written)} files for {name}; next: edit them, then "
+               f"grade validate -a {name}")
+
+
+@main.command("stub")
+@click.argument("assignment")
+@_course
+def stub_command(assignment: str, course_dir: Path | None) -> None:
+    """Write ASSIGNMENT's stub notebook from its stub script (percent format: # %% cells)."""
+    from .stub import main as stub_main  # noqa: PLC0415
+
+    click.echo(f"wrote {stub_main(assignment=assignment, course_dir=course_dir)}")
 
 
 @main.command("release")
@@ -188,8 +251,11 @@ def release_command(out: Path, assignments: tuple[str, ...], course_dir: Path | 
     """Write the student bundle (READMEs, stubs, public tests) to OUT."""
     from .course import Course  # noqa: PLC0415
     from .release import main as release_main  # noqa: PLC0415
+    from .release import public_lines  # noqa: PLC0415
 
     written = release_main(out=out, course_dir=course_dir, assignments=list(assignments))
+    for line in public_lines(course_dir=course_dir):
+        click.echo(f"note: {line}")
     click.echo(f"wrote {len(written)} files to {out}")
     click.echo(f"released: {', '.join(Course.find(course_dir).released())}")
 

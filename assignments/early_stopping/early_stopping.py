@@ -1,3 +1,18 @@
+# %% [markdown]
+# # Assignment: early stopping
+#
+# Training longer lowers the training loss, but after some point the validation loss stops
+# falling and starts to rise: the model begins to overfit. Early stopping watches a monitored
+# value (usually the validation loss) after every epoch, remembers the best value so far and the
+# weights that produced it, and ends training once the value has not improved by more than
+# `min_delta` for `patience` epochs in a row. The training loop then puts the best weights back
+# into the model. This is what `keras.callbacks.EarlyStopping(monitor="val_loss", patience=...,
+# min_delta=..., restore_best_weights=True)` does; here you write the bookkeeping yourself,
+# without Keras.
+#
+# The full task, with every input, edge case and error, is in `README.md`: it is the contract your code is graded against.
+
+# %%
 """Assignment: early stopping (see README.md for the full task)."""
 
 from typing import Any
@@ -50,3 +65,8 @@ class EarlyStopping:
         Once stopped, every further call returns True and changes nothing.
         """
         raise NotImplementedError("EarlyStopping.step is not written yet")
+
+# %% [markdown]
+# Write your solution in the cell above, replacing each `raise NotImplementedError`. Keep the names and signatures. The notebook is run from top to bottom when it is graded, so do not leave cells that fail or wait for input.
+#
+# Self-check before you submit: `grade check early_stopping early_stopping.ipynb`

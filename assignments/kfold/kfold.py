@@ -1,3 +1,18 @@
+# %% [markdown]
+# # Assignment: k-fold cross-validation
+#
+# One train/validation split gives one noisy estimate of how well a model generalises. k-fold
+# cross-validation cuts the `n` samples into `k` parts of (nearly) equal size; each part is the
+# validation set exactly once while the model is trained on the other `k - 1` parts, and the `k`
+# validation scores are averaged. Every sample is used for validation exactly once and for
+# training `k - 1` times.
+#
+# You write two functions: one that produces the index sets, and one that runs a model-fitting
+# function on each of them and averages the scores.
+#
+# The full task, with every input, edge case and error, is in `README.md`: it is the contract your code is graded against.
+
+# %%
 """Assignment: k-fold cross-validation (see README.md for the full task)."""
 
 from collections.abc import Callable, Iterable
@@ -34,3 +49,8 @@ def cross_val_score(
     order, and returns ``(mean_score, per_fold_scores)``.
     """
     raise NotImplementedError("cross_val_score is not written yet")
+
+# %% [markdown]
+# Write your solution in the cell above, replacing each `raise NotImplementedError`. Keep the names and signatures. The notebook is run from top to bottom when it is graded, so do not leave cells that fail or wait for input.
+#
+# Self-check before you submit: `grade check kfold kfold.ipynb`

@@ -192,7 +192,10 @@ class GradingPlugin:
         default_timeout = run.call_timeout
         try:
             for index, item in enumerate(items):
-                nextitem = items[index + 1] if index + 1 < len(items) else items[0]
+                # After the last test the next student starts again at the first; a suite
+                # of one test keeps only its module set up, or its own fixtures would stay.
+                nextitem = (items[index + 1] if index + 1 < len(items) else items[0]
+                            if len(items) > 1 else cast(pytest.Item, item.parent))
                 self._credit = Credit()
                 self.item = item
                 run.test = item.name

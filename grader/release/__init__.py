@@ -28,12 +28,12 @@ from pathlib import Path
 from .. import __version__
 from ..course import Course
 from ..errors import ConfigError
-from .leaks import Leak, find_leaks
+from .leaks import Leak, PublicLine, already_public, find_leaks
 from .notebooks import write_stripped
 from .package import copy_package, pyproject, requirements_txt, shipped_files
 from .readme import student_readme
 
-__all__ = ["Leak", "find_leaks", "main"]
+__all__ = ["Leak", "PublicLine", "already_public", "find_leaks", "main", "public_lines"]
 
 MARKER = ".grader-release"
 REQUIRED = ("README.md", "test_public.py", "assignment.toml")
@@ -73,6 +73,13 @@ def _copy_assignment(source: Path, target: Path) -> list[Path]:
             shutil.copyfile(path, destination)
         written.append(destination)
     return written
+
+
+def public_lines(*, course_dir: Path | None = None) -> list[PublicLine]:
+    """The lines of ``reference/`` a release lets through because the grader package it
+    ships holds them too (``grade release`` prints them, so none passes unremarked)."""
+    course = Course.find(course_dir)
+    return already_public(course.reference_dir, course.assignments_dir)
 
 
 def main(*, out: Path, course_dir: Path | None = None,

@@ -6,7 +6,9 @@ share (an import, an ``except (TypeError, ValueError):``), and does not also occ
 ``assignments/`` as released (a stub's signature or docstring is shared on purpose; a
 notebook's outputs and metadata are not released, so they do not count) or in the grader
 package the bundle ships (its code is public by design: a correct alternative's
-``with warnings.catch_warnings():`` gives nothing away). A bundle leaks
+``with warnings.catch_warnings():`` gives nothing away; ``already_public`` names each such
+line and where the package holds it, so an instructor sees it was let through and why). A
+bundle leaks
 when one of its files contains a distinctive line anywhere, also inside a notebook's JSON
 (its sources, outputs and metadata are decoded first, so escaping hides nothing), or is a
 byte-for-byte copy of a reference file, or sits under a ``reference`` folder, or holds the
@@ -19,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,18 +58,71 @@ def trivial(line: str) -> bool:
     return bool(_TRIVIAL.match(line)) or not any(ch.isalnum() for ch in line)
 
 
-def distinctive_lines(reference_dir: Path, assignments_dir: Path) -> dict[str, str]:
-    """Every distinctive line of ``reference_dir/**/*.py``, mapped to where it comes from."""
-    public = "\n".join([*(published_text(path) for path in _files(assignments_dir)),
-                        *(path.read_text(encoding="utf-8", errors="replace")
-                          for path in sorted(GRADER_PACKAGE.rglob("*.py")))])
+def _package_lines() -> dict[str, str]:
+    """Every stripped line of the grader package's code, mapped to its first place."""
     found: dict[str, str] = {}
+    for path in sorted(GRADER_PACKAGE.rglob("*.py")):
+        where = path.relative_to(GRADER_PACKAGE.parent).as_posix()
+        for number, line in enumerate(_lines(path), 1):
+            found.setdefault(line.strip(), f"{where}:{number}")
+    return found
+
+
+def _candidates(reference_dir: Path, assignments_dir: Path) -> Iterator[tuple[str, str]]:
+    """(line, origin) for each line of ``reference_dir/**/*.py`` long and particular enough
+    to count, that ``assignments/`` does not already publish."""
+    public = "\n".join(published_text(path) for path in _files(assignments_dir))
     for path in sorted(reference_dir.rglob("*.py")):
         for number, line in enumerate(_lines(path), 1):
             text = line.strip()
             if len(text) > MIN_LENGTH and not trivial(text) and text not in public:
-                found.setdefault(text, f"{path.relative_to(reference_dir.parent)}:{number}")
+                yield text, f"{path.relative_to(reference_dir.parent)}:{number}"
+
+
+def distinctive_lines(reference_dir: Path, assignments_dir: Path) -> dict[str, str]:
+    """Every distinctive line of ``reference_dir/**/*.py``, mapped to where it comes from."""
+    package = _package_lines()
+    package_text = "\n".join(package)
+    found: dict[str, str] = {}
+    for text, origin in _candidates(reference_dir, assignments_dir):
+        if text not in package and text not in package_text:
+            found.setdefault(text, origin)
     return found
+
+
+@dataclass(frozen=True)
+class PublicLine:
+    """A line of ``reference/`` that the shipped grader package holds too: public, no leak."""
+
+    origin: str
+    """Where the reference holds it (``reference/<name>/solution.py:12``)."""
+    public: str
+    """Where the grader package holds it (``grader/jets/metrics.py:40``), or ``grader/``."""
+    line: str
+
+    def __str__(self) -> str:
+        return (f"{self.origin} is also {self.public} (public in the grader package, "
+                f"not a leak): {self.line[:80]}")
+
+
+def already_public(reference_dir: Path, assignments_dir: Path) -> list[PublicLine]:
+    """The lines of ``reference_dir`` the leak check lets through because the grader package
+    the bundle ships already holds them; each once, at its first place."""
+    if not reference_dir.is_dir():
+        return []
+    package = _package_lines()
+    package_text = "\n".join(package)
+    seen: set[str] = set()
+    shared: list[PublicLine] = []
+    for text, origin in _candidates(reference_dir, assignments_dir):
+        if text in seen:
+            continue
+        if text in package:
+            shared.append(PublicLine(origin, package[text], text))
+        elif text in package_text:
+            shared.append(PublicLine(origin, "grader/", text))
+        seen.add(text)
+    return shared
 
 
 def _strings(node: Any) -> list[str]:
@@ -146,5 +202,6 @@ def find_leaks(bundle: Path, reference_dir: Path, assignments_dir: Path) -> list
                                              f"cases (reference/{SECRET_FILE})"))
         for line, origin in lines.items():
             if line in text:
-                leaks.append(Leak(str(relative), f"contains line {origin}: {line[:80]}"))
+                leaks.append(Leak(str(relative), f"contains line {origin}, which nothing public "
+                                                 f"holds (a leak): {line[:80]}"))
     return leaks

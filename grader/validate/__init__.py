@@ -6,6 +6,10 @@ For each assignment the hidden suite must give
 - every mutant less than full marks on each test it declares in ``EXPECTED_FAILURES``,
 - every correct alternative under ``reference/<name>/alternatives/`` full marks,
 - the reference the same result twice (grading is deterministic),
+- the public suite (``test_public.py``, as ``grade check`` runs it) passed by the reference
+  and not broken by the stub, and free of fixtures a student's machine lacks
+  (``grader.validate.public``),
+- the stub notebook made from the stub script as it is now (``grade stub``),
 
 and all of it under several course secrets (``--secrets``, five by default): the hidden
 cases are drawn from the secret, so a suite must keep every case's property whatever the
@@ -29,10 +33,12 @@ from typing import Any
 from ..course import Course
 from ..discover import StudentSubmission, discover_student
 from ..engine.grading import Engine
-from ..engine.sandbox import choose_sandbox
+from ..engine.sandbox import Sandbox, choose_sandbox
 from ..errors import ConfigError
-from ..results import AssignmentResult, results_json
+from ..results import AssignmentResult, TestResult, results_json
 from ..seeds import derive_seed
+from ..stub import stale
+from .public import instructor_fixtures, judge_public
 
 STUB_CEILING = 0.10
 DEFAULT_SECRETS = 5
@@ -98,10 +104,14 @@ def variants(course: Course, name: str) -> Iterator[Variant]:
         yield Variant("alternative", alternative.stem, alternative)
 
 
+def _cases(result: AssignmentResult, test: str) -> list[TestResult]:
+    """The results ``test`` names: a function's cases, or one case ``name[id]``."""
+    return [t for t in result.tests if t.name == test or t.name.split("[")[0] == test]
+
+
 def _lost(result: AssignmentResult, test: str) -> bool:
     """Whether ``test`` (a function name, or one case ``name[id]``) lost points."""
-    cases = [t for t in result.tests if t.name == test or t.name.split("[")[0] == test]
-    return bool(cases) and any(t.score < t.max_score for t in cases)
+    return any(t.score < t.max_score for t in _cases(result, test))
 
 
 def judge(variant: Variant, result: AssignmentResult) -> tuple[bool, str]:
@@ -114,6 +124,9 @@ def judge(variant: Variant, result: AssignmentResult) -> tuple[bool, str]:
         ok = result.score <= STUB_CEILING * result.max_score and result.status != "timeout"
         return ok, f"status {result.status}"
     expected = expected_failures(variant.source)
+    unknown = [name for name in expected if not _cases(result, name)]
+    if unknown:
+        return False, f"no such test in test_hidden.py: {', '.join(unknown)}"
     missed = [name for name in expected if not _lost(result, name)]
     return not missed, ("missed: " + ", ".join(missed)) if missed else f"caught by {len(expected)}"
 
@@ -148,11 +161,44 @@ def main(*, assignments: list[str] | None = None, course_dir: Path | None = None
     course = Course.find(course_dir)
     names = course.check_names(assignments)
     report = ValidateReport(course=course.describe())
+    for name in names:
+        if not (course.assignments_dir / name / f"{name}.ipynb").is_file():
+            continue
+        problem = stale(course.assignments_dir / name, name)
+        report.checks.append(Check(name, "notebook", f"{name}.ipynb", 0.0, 0.0, not problem,
+                                   problem or f"made from {name}.py"))
     box = choose_sandbox(sandbox)
     for number, secret in enumerate(validation_secrets(course.secret(), secrets)):
         with Engine(course, names, sandbox=box, options=options, secret=secret) as engine:
             _validate_under(course, names, engine, report, number)
+    _validate_public(course, names, box, report)
     return report
+
+
+def _validate_public(course: Course, names: list[str], box: Sandbox,
+                     report: ValidateReport) -> None:
+    """The public suites as ``grade check`` runs them: the reference and the stubs, once (the
+    public seed is fixed, so more secrets would draw nothing new)."""
+    runnable = []
+    for name in names:
+        refused = instructor_fixtures(course.suite(name, "public"))
+        report.checks.append(Check(name, "public", "fixtures", 0.0, 0.0, not refused,
+                                   "; ".join(refused) if refused
+                                   else "only fixtures a student's machine has"))
+        if not refused:
+            runnable.append(name)
+    if not runnable:
+        return
+    with tempfile.TemporaryDirectory(prefix="grader-validate-public-") as tmp, \
+            Engine(course, runnable, sandbox=box, kind="public") as engine:
+        for name in runnable:
+            checked = [v for v in variants(course, name) if v.kind in ("reference", "stub")]
+            for index, variant in enumerate(checked):
+                folder = Path(tmp) / f"{name}-{index:03d}-{variant.kind}-{variant.name}"
+                _, result = grade_variant(engine, name, variant, folder)
+                ok, detail = judge_public(variant.kind, result)
+                report.checks.append(Check(name, f"public-{variant.kind}", variant.name,
+                                           result.score, result.max_score, ok, detail))
 
 
 def _validate_under(course: Course, names: list[str], engine: Engine, report: ValidateReport,

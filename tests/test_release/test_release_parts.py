@@ -142,3 +142,26 @@ def test_bundle_requirements_come_from_the_installed_grader() -> None:
     assert any(r.startswith("numpy") for r in base)
     assert all("extra" not in r for r in base + [i for v in extras.values() for i in v])
     assert set(extras) <= {"jet"}
+
+
+PACKAGE_LINE = "counts = np.zeros((n_classes, n_classes), dtype=np.float64)"
+
+
+def test_a_line_the_grader_package_holds_is_named_public_not_a_leak(
+        course: Path, tmp_path: Path) -> None:
+    solution = course / "reference" / "demo" / "solution.py"
+    solution.write_text(solution.read_text() + f"\n\ndef confusion(n_classes):\n"
+                                                f"    {PACKAGE_LINE}\n    return counts\n")
+    out = tmp_path / "out"
+    release.main(out=out, course_dir=course)  # the bundle's grader/ holds the line: no refusal
+    shared = release.public_lines(course_dir=course)
+    metrics = Path(release.__file__).parents[1] / "jets" / "metrics.py"
+    number = [line.strip() for line in metrics.read_text().splitlines()].index(PACKAGE_LINE) + 1
+    assert [(s.origin, s.public, s.line) for s in shared] == [
+        ("reference/demo/solution.py:9", f"grader/jets/metrics.py:{number}", PACKAGE_LINE)]
+    assert "public in the grader package, not a leak" in str(shared[0])
+    # The same bundle with the solution's own line in it: that one is a leak, and says so.
+    (out / "assignments" / "demo" / "notes.md").write_text(SECRET)
+    leaks = find_leaks(out, course / "reference", course / "assignments")
+    assert [leak.path for leak in leaks] == ["assignments/demo/notes.md"]
+    assert "which nothing public holds (a leak)" in leaks[0].what

@@ -52,7 +52,7 @@ def test_a_mutant_must_lose_points_on_every_test_it_names(tmp_path: Path) -> Non
     missed = _result(("test_a", 0.0, 1.0), ("test_b", 1.0, 1.0))
     assert judge(mutant, missed) == (False, "missed: test_b")
     absent = _result(("test_a", 0.0, 1.0))
-    assert judge(mutant, absent) == (False, "missed: test_b")
+    assert judge(mutant, absent) == (False, "no such test in test_hidden.py: test_b")
 
 
 @pytest.mark.parametrize("literal", ["[]", "'test_a'", "[1, 2]", "None"])
@@ -76,3 +76,11 @@ def test_every_assignment_has_each_kind_of_variant(name: str) -> None:
     alternatives = [v.source for v in variants(Course(REPO), name) if v.kind == "alternative"]
     assert alternatives == Course(REPO).alternatives(name)
     assert all(p.parent == REPO / "reference" / name / "alternatives" for p in alternatives)
+
+
+def test_a_misspelled_expected_failure_is_named_no_such_test(tmp_path: Path) -> None:
+    mutant = _mutant(tmp_path, "['test_a', 'test_larg_inputs', 'test_b[case9]']")
+    result = _result(("test_a", 0.0, 1.0), ("test_large_inputs", 0.0, 1.0),
+                     ("test_b[case1]", 0.0, 1.0))
+    assert judge(mutant, result) == (
+        False, "no such test in test_hidden.py: test_larg_inputs, test_b[case9]")

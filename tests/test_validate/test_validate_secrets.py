@@ -59,5 +59,6 @@ def test_validate_runs_every_check_under_each_secret(course: Path,
     assert report.ok, validate.format_report(report)
     kinds = [(c.secret, c.kind) for c in report.checks]
     assert kinds == [(s, k) for s in range(3)
-                     for k in ("reference", "rerun", "stub", "mutant")]
-    assert "12 checks under 3 secret(s), 0 missed" in validate.format_report(report)
+                     for k in ("reference", "rerun", "stub", "mutant")] + [
+        (0, "public"), (0, "public-reference"), (0, "public-stub")]
+    assert "15 checks under 3 secret(s), 0 missed" in validate.format_report(report)
