@@ -73,8 +73,8 @@ class AssignmentRun:
         files: dict[str, bytes],
         names: list[str],
         limits: Limits,
-        graded_names: list[str] | None = None,
         forbidden: tuple[str, ...] = (),
+        graded_names: list[str] | None = None,
     ) -> None:
         self.shared = shared
         self.graded_names = graded_names or names
