@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from grader import release
 from grader.cli import main as cli
+from grader.course import Course
 from grader.errors import ConfigError
 from grader.new import main as new
 from grader.stub import stale
@@ -41,7 +42,12 @@ def test_the_scaffold_validates_mutates_and_releases_as_written(tmp_path: Path) 
     assert report.raw_score >= 80 and report.marked_score == 100
     assert len(report.marked_survivors) == 1 and not report.stale_marks
 
-    release.main(out=tmp_path / "bundle", course_dir=course)
+    # Written, not released: a plain release leaves it out, releasing it by name ships it.
+    assert "confusion_counts" not in Course(course).released()
+    release.main(out=tmp_path / "held", course_dir=course)
+    assert not (tmp_path / "held" / "assignments" / "confusion_counts").exists()
+    release.main(out=tmp_path / "bundle", course_dir=course, assignments=["confusion_counts"])
+    assert Course(course).released() == ["confusion_counts"]
     assert (tmp_path / "bundle" / "assignments" / "confusion_counts" / "test_public.py").is_file()
     assert not (tmp_path / "bundle" / "reference").exists()
 
