@@ -19,7 +19,13 @@ MAX_TEXT = 10_000
 MAX_ARTIFACT_BYTES = 256 << 10
 """The JSON size of one assignment's artifacts as stored and drawn."""
 
-TestStatus = Literal["passed", "failed", "error", "timeout"]
+TestStatus = Literal["passed", "partial", "failed", "error", "timeout", "skipped"]
+"""``partial``: the test ran to its end and awarded part of its points (0 < score < max);
+``skipped``: a public self-check that does not apply to this submission (a saved model has
+nothing to train); it is worth nothing either way. Hidden suites never skip: a
+``pytest.skip`` there is ``failed``."""
+TEST_STATUSES: tuple[TestStatus, ...] = ("passed", "partial", "failed", "error", "timeout",
+                                         "skipped")
 AssignmentStatus = Literal["graded", "missing", "error", "timeout"]
 
 

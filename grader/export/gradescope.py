@@ -3,7 +3,8 @@
 Courses that collect through Gradescope run us inside its autograder container; it reads
 ``/autograder/results/results.json``. The top-level ``score`` is set explicitly because
 late penalties and overrides make it differ from the sum of the tests. Gradescope knows
-only passed/failed per test, so errors and timeouts are failures whose output says which.
+only passed/failed per test, so errors, timeouts and partial credit are failures whose
+output says which (the score still carries the points earned).
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def _tests(result: AssignmentResult) -> list[dict[str, Any]]:
     found = []
     for test in result.tests:
         output = test.message
-        if test.status in ("error", "timeout"):
+        if test.status in ("error", "timeout", "partial"):
             output = f"[{test.status}] {output}".rstrip()
         found.append(
             {

@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from grader.report import render_student
-from grader.results import StudentResult
+from grader.results import AssignmentResult, StudentResult, TestResult
 
 from .external import external_references
 
@@ -36,6 +36,19 @@ def test_every_test_shows_status_points_and_teaching_message(
     assert 'class="status status-failed">failed<' in html
     assert 'class="status status-error">error<' in html
     assert "RemoteException: ValueError: shapes (16,) and (15,) do not align" in html
+
+
+def test_partial_credit_reads_as_partial_not_failed(tmp_path: Path) -> None:
+    tests = [TestResult("test_accuracy_tier", 1.44, 4.0, "partial",
+                        "test accuracy 0.6891 on the surrogate data; full credit from 0.74", 1.0),
+             TestResult("test_model_learned", 1.0, 1.0, "passed", "", 1.0)]
+    student = StudentResult("dana", [AssignmentResult("jet_classifier", 2.44, 5.0, "graded",
+                                                      tests=tests)])
+    html = page(student, tmp_path)
+    assert 'class="status status-partial">partial credit<' in html
+    assert "1 partial, 1 passed" in html and 'class="status status-failed"' not in html
+    assert "1.44 / 4" in html and "full credit from 0.74" in html
+    assert ".status-partial" in html and ".status-skipped" in html  # the inlined style sheet
 
 
 def test_the_assignment_message_is_shown(alice: StudentResult, tmp_path: Path) -> None:
