@@ -169,7 +169,7 @@ class Engine:
             shared = SharedChild(self.host, files, config.limits)
         run = AssignmentRun(shared, assignment, {name: files[name] for name in own_files},
                             list(config.names), config.limits)
-        job = Job(assignment, run, reference=reference,
+        job = Job(assignment, run, reference=reference, skips=self.kind == "public",
                   case_key=submission_key(self.secret, submission.student,
                                           store.content_hash(assignment)))
         try:
