@@ -23,6 +23,9 @@ def test_a_good_saved_model_passes_its_self_check_with_exit_0(tmp_path: Path) ->
     assert any(line.startswith("SKIP test_train_runs_on_a_small_sample: a saved") for line in lines)
     assert not any(line.startswith("FAIL") for line in lines)
     assert lines[-1].startswith("all 2 public checks passed (1 skipped as not applicable)")
+    # TensorFlow's own log lines are not the student's output.
+    assert "absl::InitializeLog" not in done.stdout and "I0000" not in done.stdout
+    assert "your code printed" not in done.stdout
 
 
 def test_a_saved_model_that_does_not_load_still_fails(tmp_path: Path) -> None:
