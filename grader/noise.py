@@ -21,11 +21,14 @@ import re
 
 _LOG_RECORD = re.compile(
     r"[IWEF]\d{4} \d\d:\d\d:\d+\.\d{6}\s+\d+ [\w.+-]+(?:/[\w.+-]+)*:\d+\] [^\n]*\n?"
-    r"|WARNING: All log messages before absl::InitializeLog\(\) is called[^\n]*\n?")
+    r"|WARNING: All log messages before absl::InitializeLog\(\) is called[^\n]*\n?"
+    r"|To enable the following instructions: [^\n]* rebuild TensorFlow with the appropriate "
+    r"compiler flags\.\n?")
 """An absl record to the end of its line: severity, MMDD, the time (before absl is set up
-``00:00:`` and the Unix seconds) with microseconds, the thread id, ``file:line]``; or absl's
-preamble. Written from another thread, a record may start in the middle of a progress bar's
-line, so it is matched anywhere, not only at the start of a line."""
+``00:00:`` and the Unix seconds) with microseconds, the thread id, ``file:line]``; absl's
+preamble; the second line of TensorFlow's CPU-feature record. Written from another thread,
+a record may start in the middle of a progress bar's line, so it is matched anywhere, not
+only at the start of a line."""
 _STEP_TIMING = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:s|ms|us|\u00b5s)(?:/step)?(?![\w/])")
 _STEP_UNIT = re.compile(r"\d(?:s|ms|us|\u00b5s)/step\b")
 

@@ -12,12 +12,14 @@ PREAMBLE = ("WARNING: All log messages before absl::InitializeLog() is called ar
             "to STDERR")
 ONEDNN = ("I0000 00:00:1796165180.725545   18101 port.cc:153] oneDNN custom operations are "
           "on. You may see slightly different numerical results")
+CPU_FEATURES = ("To enable the following instructions: AVX2 AVX512F FMA, in other operations, "
+                "rebuild TensorFlow with the appropriate compiler flags.")
 CUDA = ("W0000 00:00:1796165180.725545   18101 tensorflow/core/util/port.cc:153] "
         "could not open file")
 
 
 def test_tensorflows_own_log_lines_are_removed_and_the_students_kept() -> None:
-    text = "\n".join([PREAMBLE, ONEDNN, "epoch 1: loss 0.9", NODEDEF, CUDA,
+    text = "\n".join([PREAMBLE, ONEDNN, "epoch 1: loss 0.9", NODEDEF, CUDA, CPU_FEATURES,
                       "E0000 is what I print myself", "done"]) + "\n"
     assert environment_lines_removed(text) == (
         "epoch 1: loss 0.9\nE0000 is what I print myself\ndone\n")
