@@ -13,13 +13,21 @@ from copy import deepcopy
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
+from .noise import steady_timings
+
 MAX_SERIES = 2_000
 """Items kept of any list in ``artifacts`` (a loss history, an ROC curve, a table's rows)."""
 MAX_TEXT = 10_000
 MAX_ARTIFACT_BYTES = 256 << 10
 """The JSON size of one assignment's artifacts as stored and drawn."""
 
-TestStatus = Literal["passed", "failed", "error", "timeout"]
+TestStatus = Literal["passed", "partial", "failed", "error", "timeout", "skipped"]
+"""``partial``: the test ran to its end and awarded part of its points (0 < score < max);
+``skipped``: a public self-check that does not apply to this submission (a saved model has
+nothing to train); it is worth nothing either way. Hidden suites never skip: a
+``pytest.skip`` there is ``failed``."""
+TEST_STATUSES: tuple[TestStatus, ...] = ("passed", "partial", "failed", "error", "timeout",
+                                         "skipped")
 AssignmentStatus = Literal["graded", "missing", "error", "timeout"]
 
 
@@ -187,7 +195,8 @@ def results_json(students: list[StudentResult]) -> dict[str, Any]:
     """The ``--json`` document, identical for identical grades.
 
     Students are sorted by name; timings and the executed notebooks (kept in the gradebook
-    and the reports) are left out, so a rerun or another ``--jobs`` compares equal.
+    and the reports) are left out, and so are the durations Keras prints in the output
+    (``noise.steady_timings``), so a rerun or another ``--jobs`` compares equal.
     """
     ordered = sorted(students, key=lambda s: s.student)
     documents = []
@@ -196,6 +205,7 @@ def results_json(students: list[StudentResult]) -> dict[str, Any]:
         for assignment in data["assignments"]:
             assignment.pop("duration", None)
             assignment.pop("notebook", None)
+            assignment["output"] = steady_timings(assignment["output"])
             for test in assignment["tests"]:
                 test.pop("duration", None)
         documents.append(data)

@@ -18,7 +18,10 @@ OUTPUT_LINES = 20
 
 @dataclass
 class CheckResult:
-    """One public test: did it pass, what it teaches, and a one-line hint for a table."""
+    """One public test: did it pass, what it teaches, and a one-line hint for a table.
+
+    A ``skipped`` check (one that does not apply, such as training a saved model) neither
+    passes nor fails: ``passed`` is False and ``skipped`` True."""
 
     name: str
     passed: bool
@@ -35,12 +38,16 @@ class CheckResult:
                    max_score=test.max_score, message=test.message,
                    hint="" if passed else hint_for(test.status, test.message))
 
+    @property
+    def skipped(self) -> bool:
+        return self.status == "skipped"
+
 
 @dataclass(repr=False)
 class CheckReport:
     """The public tests of one assignment run on one student's file or notebook.
 
-    ``passed`` is true only when there was at least one check and every one passed.
+    ``passed`` is true only when at least one check passed and every other was skipped.
     """
 
     assignment: str
@@ -60,11 +67,15 @@ class CheckReport:
 
     @property
     def passed(self) -> bool:
-        return bool(self.tests) and all(t.passed for t in self.tests)
+        return any(t.passed for t in self.tests) and not self.failed
 
     @property
     def failed(self) -> list[CheckResult]:
-        return [t for t in self.tests if not t.passed]
+        return [t for t in self.tests if not t.passed and not t.skipped]
+
+    @property
+    def skipped(self) -> list[CheckResult]:
+        return [t for t in self.tests if t.skipped]
 
     @property
     def score(self) -> float:
@@ -102,7 +113,8 @@ class CheckReport:
 
     def __repr__(self) -> str:
         count = sum(t.passed for t in self.tests)
-        return f"CheckReport({self.assignment}: {count} of {len(self.tests)} checks passed)"
+        ran = len(self.tests) - len(self.skipped)
+        return f"CheckReport({self.assignment}: {count} of {ran} checks passed)"
 
 
 def hint_for(status: str, message: str) -> str:
@@ -120,13 +132,15 @@ def _points(value: float) -> str:
 
 
 def summary_line(report: CheckReport) -> str:
-    total = len(report.tests)
+    skipped = len(report.skipped)
+    total = len(report.tests) - skipped
     if not total:
         return f"{report.assignment}: no public checks ran"
+    also = f" ({skipped} skipped as not applicable)" if skipped else ""
     if report.passed:
-        return (f"all {total} public checks passed. The hidden tests look at more cases: "
-                "passing these does not guarantee full marks.")
-    return f"{len(report.failed)} of {total} public checks failed."
+        return (f"all {total} public checks passed{also}. The hidden tests look at more "
+                "cases: passing these does not guarantee full marks.")
+    return f"{len(report.failed)} of {total} public checks failed{also}."
 
 
 def format_report(report: CheckReport) -> str:
@@ -140,9 +154,12 @@ def format_report(report: CheckReport) -> str:
         if test.passed:
             lines.append(f"PASS {test.name}")
             continue
+        if test.skipped:
+            lines.append(f"SKIP {test.name}: {test.message or 'does not apply'}")
+            continue
         lost = (_points(test.max_score) if test.score == 0
                 else f"{test.score:g} of {_points(test.max_score)}")
-        lines.append(f"FAIL {test.name} ({lost})")
+        lines.append(f"{_badge(test)} {test.name} ({lost})")
         message = test.message or test.status
         if message in first_with:
             lines.append(f"    {test.hint} (as in {first_with[message]})")
@@ -163,9 +180,17 @@ def format_report(report: CheckReport) -> str:
 
 
 _STYLE = {
-    True: "background:#e6f4ea;color:#1e6b34",
-    False: "background:#fce8e6;color:#a50e0e",
+    "PASS": "background:#e6f4ea;color:#1e6b34",
+    "FAIL": "background:#fce8e6;color:#a50e0e",
+    "PART": "background:#fef7e0;color:#8a5a00",
+    "SKIP": "background:#f1f3f4;color:#5f6368",
 }
+
+
+def _badge(test: CheckResult) -> str:
+    if test.passed:
+        return "PASS"
+    return "SKIP" if test.skipped else "PART" if test.status == "partial" else "FAIL"
 
 
 def report_html(report: CheckReport) -> str:
@@ -173,14 +198,14 @@ def report_html(report: CheckReport) -> str:
     esc = html.escape
     rows = []
     for test in report.tests:
-        badge = "PASS" if test.passed else "FAIL"
-        detail = ""
-        if not test.passed:
+        badge = _badge(test)
+        detail = esc(test.message) if test.skipped else ""
+        if badge in ("FAIL", "PART"):
             detail = (f"{esc(test.hint)}<details><summary>details</summary>"
                       f"<pre style='white-space:pre-wrap;margin:0'>{esc(test.message)}</pre>"
                       "</details>")
         rows.append(
-            f"<tr><td style='{_STYLE[test.passed]};font-weight:bold;padding:2px 8px'>{badge}</td>"
+            f"<tr><td style='{_STYLE[badge]};font-weight:bold;padding:2px 8px'>{badge}</td>"
             f"<td style='padding:2px 8px;text-align:left'><code>{esc(test.name)}</code></td>"
             f"<td style='padding:2px 8px;text-align:right'>{test.score:g}/{test.max_score:g}</td>"
             f"<td style='padding:2px 8px;text-align:left'>{detail}</td></tr>"

@@ -14,6 +14,7 @@ from typing import Any
 from ..config import AssignmentConfig
 from ..course import Course
 from ..discover import StudentSubmission
+from ..noise import environment_lines_removed
 from ..results import AssignmentResult, StudentResult, bound_artifacts
 from ..seeds import PUBLIC_SECRET, submission_key
 from .assignment_run import AssignmentRun, LoadReport
@@ -183,7 +184,7 @@ class Engine:
                             list(config.names), config.limits, graded_names=sorted(
                                 {n for c in self.configs.values() for n in c.names}),
                             forbidden=config.rules.forbidden)
-        job = Job(assignment, run, reference=reference,
+        job = Job(assignment, run, reference=reference, skips=self.kind == "public",
                   case_key=submission_key(self.secret, submission.student,
                                           store.content_hash(assignment)))
         try:
@@ -198,7 +199,7 @@ class Engine:
             status = "error"
         result = self._result(assignment, submission, store, job, status,  # type: ignore[arg-type]
                               _summary(run, config.names), started)
-        result.output = run.output()
+        result.output = environment_lines_removed(run.output())
         result.grader_failure = run.grader_failure
         if run.load is not None and run.load.notebooks:
             result.notebook = next(iter(run.load.notebooks.values()))

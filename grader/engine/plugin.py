@@ -52,6 +52,10 @@ class Job:
     missing_message: str = "not submitted"
     case_key: bytes = PUBLIC_SECRET
     """Seeds the ``rng`` of each test (``seeds.submission_key`` for a hidden suite)."""
+    skips: bool = False
+    """A ``pytest.skip`` is ``skipped`` (worth nothing either way) rather than ``failed``:
+    for the public self-checks, where a check may not apply (a saved model is not trained).
+    A hidden suite's points are never skipped away."""
     results: list[TestResult] = field(default_factory=list)
     artifacts: dict[str, Any] = field(default_factory=dict)
     cache: dict[str, Any] = field(default_factory=dict)
@@ -88,8 +92,8 @@ def assignment_of(item: pytest.Item) -> str:
     return Path(str(item.path)).parent.name
 
 
-def classify(exc: BaseException) -> tuple[TestStatus, str]:
-    """(status, message) for the exception that ended a test."""
+def classify(exc: BaseException, *, skips: bool = False) -> tuple[TestStatus, str]:
+    """(status, message) for the exception that ended a test; ``skips`` as ``Job.skips``."""
     if isinstance(exc, GradingAborted):
         return exc.status, str(exc)
     if isinstance(exc, RemoteException):
@@ -103,7 +107,7 @@ def classify(exc: BaseException) -> tuple[TestStatus, str]:
         text = str(exc).strip() or "the check failed"
         return "failed", text
     if isinstance(exc, pytest.skip.Exception):
-        return "failed", f"skipped: {exc}"
+        return ("skipped", str(exc)) if skips else ("failed", f"skipped: {exc}")
     return "error", f"{type(exc).__name__}: {exc}"
 
 
@@ -246,12 +250,15 @@ class GradingPlugin:
         failure = next((exc for _, exc, _ in phases if exc is not None), None)
         if failure is None:
             fraction = self._credit.fraction
-            status: TestStatus = "passed" if fraction >= 1.0 else "failed"
+            status: TestStatus = ("passed" if fraction >= 1.0 else
+                                  "partial" if fraction > 0.0 else "failed")
             return TestResult(name=item.name, score=max_score * fraction,
                               max_score=max_score, status=status,
                               message=self._credit.message[:MAX_MESSAGE], duration=duration)
-        status, message = classify(failure)
-        return TestResult(name=item.name, score=0.0, max_score=max_score, status=status,
+        job = self.current
+        status, message = classify(failure, skips=job is not None and job.skips)
+        return TestResult(name=item.name, score=0.0,
+                          max_score=0.0 if status == "skipped" else max_score, status=status,
                           message=message[:MAX_MESSAGE], duration=duration)
 
     # -- fixtures --------------------------------------------------------------------------

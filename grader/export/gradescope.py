@@ -9,8 +9,9 @@ student's file to ``/autograder/results/``.
 
 The top-level ``score`` is set explicitly because late penalties and overrides make it
 differ from the sum of the tests. Gradescope knows only ``passed``/``failed`` per test, so
-errors and timeouts are failures whose output says which; an assignment not handed in is a
-single failed test whose output says what was expected, never one per hidden test.
+errors, timeouts and partial credit are failures whose output says which (the score still
+carries the points earned); an assignment not handed in is a single failed test whose
+output says what was expected, never one per hidden test.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ def _tests(result: AssignmentResult) -> list[dict[str, Any]]:
     found = []
     for test in result.tests:
         output = test.message
-        if test.status in ("error", "timeout"):
+        if test.status in ("error", "timeout", "partial"):
             output = f"[{test.status}] {output}".rstrip()
         found.append(
             {

@@ -35,7 +35,10 @@ def _add_outcome(case: ET.Element, status: str, message: str) -> None:
     """The child element a status needs; nothing for passed."""
     if status == "passed":
         return
-    tag = {"failed": "failure", "missing": "skipped"}.get(status, "error")
+    # JUnit knows no partial credit: a test short of its points is a failure of type
+    # "partial", its message saying how many it earned.
+    tag = {"failed": "failure", "partial": "failure", "missing": "skipped",
+           "skipped": "skipped"}.get(status, "error")
     outcome = ET.SubElement(case, tag, message=xml_text(first_line(message) or status))
     if tag != "skipped":
         outcome.set("type", status)
@@ -46,7 +49,10 @@ def _add_outcome(case: ET.Element, status: str, message: str) -> None:
 def _case(classname: str, test: TestResult) -> ET.Element:
     case = ET.Element("testcase", classname=classname, name=xml_text(test.name))
     case.set("time", _seconds(test.duration))
-    _add_outcome(case, test.status, test.message)
+    message = test.message
+    if test.status == "partial":
+        message = f"{test.score:g} of {test.max_score:g} points: {message}".rstrip(": ")
+    _add_outcome(case, test.status, message)
     return case
 
 

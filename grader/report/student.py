@@ -43,6 +43,9 @@ class AssignmentView:
     metrics: list[tuple[str, str]] = field(default_factory=list)
     plots: list[Plot] = field(default_factory=list)
     notebook_file: str = ""
+    harmless_cell_errors: bool = False
+    """Cells of the notebook failed, yet the suite gave every point: say so, lest the
+    student think they cost something (often a download, which the offline grader stops)."""
 
 
 def _draw(title: str, draw: Any, *args: Any) -> Plot:
@@ -91,16 +94,29 @@ def _plots(artifacts: dict[str, Any]) -> list[Plot]:
     return found
 
 
+def _full_marks(result: AssignmentResult) -> bool:
+    """Did the suite give every point (before a late penalty or an override)?"""
+    earned = result.raw_score if result.raw_score is not None else result.score
+    return result.status == "graded" and result.max_score > 0 and earned >= result.max_score
+
+
+def _cell_errors(notebook: NotebookView | None) -> bool:
+    return notebook is not None and any(
+        out.kind == "error" for cell in notebook.cells for out in cell.outputs)
+
+
 def assignment_view(result: AssignmentResult) -> AssignmentView:
     """Prepare one assignment for the template: counts, cleaned output, notebook, plots."""
+    notebook = read_notebook(result.notebook) if result.notebook else None
     return AssignmentView(
         result=result,
         counts=dict(Counter(test.status for test in result.tests)),
         output=terminal_text(result.output),
-        notebook=read_notebook(result.notebook) if result.notebook else None,
+        notebook=notebook,
         # Bounded again: rows stored before the bound existed are drawn too.
         metrics=_metrics(bound_artifacts(result.artifacts)),
         plots=_plots(bound_artifacts(result.artifacts)),
+        harmless_cell_errors=_full_marks(result) and _cell_errors(notebook),
     )
 
 

@@ -27,6 +27,7 @@ import numpy as np
 import pytest
 
 from grader.errors import GradingAborted
+from grader.jets.advice import curve_advice
 from grader.jets.data import (
     FEATURES,
     LABELS,
@@ -281,17 +282,20 @@ def _tiered(value: float, metric: str, what: str, run: Run, data: JetData, credi
     if fraction >= 1.0:
         return
     if fraction > 0.0:
-        credit.award(fraction, f"{text}: {fraction:.0%} of the points")
+        credit.award(fraction, f"{text}: {fraction:.0%} of the points. {_hint(run)}")
         return
     check(False, f"{text}. {_hint(run)}")
 
 
 def _hint(run: Run) -> str:
+    """What to change, from the student's own loss curves when ``train`` returned them."""
     if run.mode == "saved":
-        return "Was the saved model trained on all of the training data?"
-    return (
+        return ("Was the saved model trained on all of the training data, with the scaling "
+                "inside it?")
+    return curve_advice(run.history) or (
         "Scale the features (mass is in GeV, multiplicity in counts, the ratios below 1), "
-        "train on all of X_train for several epochs, and watch the validation loss."
+        "train on all of X_train for several epochs, and watch the validation loss "
+        "(return the History of model.fit from train, and your report draws it)."
     )
 
 

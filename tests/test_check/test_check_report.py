@@ -36,6 +36,32 @@ def test_passed_needs_at_least_one_check_and_all_passing() -> None:
     assert not _report(_ok("a"), _bad("b", "wrong")).passed
 
 
+def _skip(name: str) -> CheckResult:
+    return CheckResult(name=name, passed=False, status="skipped", score=0, max_score=0,
+                       message="a saved jet_model.keras is graded as it is; nothing to train")
+
+
+def test_a_skipped_check_is_neither_passed_nor_failed() -> None:
+    report = _report(_ok("a"), _skip("b"))
+    assert report.passed and report.failed == [] and [t.name for t in report.skipped] == ["b"]
+    assert not _report(_skip("b")).passed  # nothing that ran passed
+    assert not _report(_skip("b"), _bad("c", "wrong")).passed
+    text = format_report(report)
+    assert "SKIP b: a saved jet_model.keras is graded as it is; nothing to train" in text
+    assert "FAIL" not in text
+    assert text.splitlines()[-1].startswith("all 1 public checks passed (1 skipped as not")
+    assert "SKIP" in report_html(report) and "FAIL" not in report_html(report)
+    assert repr(report) == "CheckReport(softmax: 1 of 1 checks passed)"
+
+
+def test_partial_credit_reads_part_not_fail() -> None:
+    partial = CheckResult(name="t", passed=False, status="partial", score=1, max_score=4,
+                          message="accuracy 0.70", hint="accuracy 0.70")
+    report = _report(_ok("a"), partial)
+    assert "PART t (1 of 4 points)" in format_report(report)
+    assert ">PART<" in report_html(report) and not report.passed
+
+
 def test_format_has_a_line_per_check_an_indented_message_and_a_summary() -> None:
     text = format_report(_report(
         _ok("test_vector"),

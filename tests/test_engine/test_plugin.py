@@ -38,14 +38,21 @@ def test_ran_out_of_time():
 
 def test_partial(credit):
     credit.award(0.25, "a quarter")
+
+def test_awarded_nothing(credit):
+    credit.award(0.0, "below the lowest tier")
+
+def test_not_applicable():
+    pytest.skip("a saved model has nothing to train")
 '''
 
 
-def _grade(pytester: pytest.Pytester) -> tuple[Job, GradingPlugin, types.SimpleNamespace]:
+def _grade(pytester: pytest.Pytester, *, skips: bool = False,
+           ) -> tuple[Job, GradingPlugin, types.SimpleNamespace]:
     pytester.makepyfile(test_hidden=SUITE)
     jobs: queue.Queue[Job | None] = queue.Queue()
     run = types.SimpleNamespace(call_timeout=7.0, test="")
-    job = Job(pytester.path.name, run)  # type: ignore[arg-type]
+    job = Job(pytester.path.name, run, skips=skips)  # type: ignore[arg-type]
     jobs.put(job)
     jobs.put(None)
     plugin = GradingPlugin(jobs, {})
@@ -62,8 +69,26 @@ def test_points_are_shared_over_cases_and_statuses_come_from_classify(
     assert got["test_shared[c]"] == (1.0, 1.0, "passed")
     assert got["test_two_points"] == (0.0, 2.0, "failed")
     assert got["test_ran_out_of_time"] == (0.0, 1.0, "timeout")
-    assert got["test_partial"] == (0.25, 1.0, "failed")
+    assert got["test_partial"] == (0.25, 1.0, "partial")
+    assert got["test_awarded_nothing"] == (0.0, 1.0, "failed")
+    # A hidden suite's points are never skipped away.
+    assert got["test_not_applicable"] == (0.0, 1.0, "failed")
     assert plugin.max_scores(pytester.path.name)[0] == ("test_shared[a]", 1.0)
+
+
+def test_a_partial_test_keeps_its_message(pytester: pytest.Pytester) -> None:
+    job, _, _ = _grade(pytester)
+    (partial,) = [r for r in job.results if r.status == "partial"]
+    assert partial.message == "a quarter"
+
+
+def test_a_public_check_that_skips_is_skipped_and_worth_nothing(
+        pytester: pytest.Pytester) -> None:
+    job, _, _ = _grade(pytester, skips=True)
+    got = {r.name: (r.score, r.max_score, r.status, r.message) for r in job.results}
+    assert got["test_not_applicable"] == (0.0, 0.0, "skipped",
+                                          "a saved model has nothing to train")
+    assert got["test_two_points"][2] == "failed"
 
 
 def test_the_timeout_marker_sets_the_call_timeout_of_its_test_only(

@@ -37,7 +37,7 @@ def students() -> list[StudentResult]:
                 4.5,
                 5.0,
                 "graded",
-                tests=[TestResult("test_folds", 4.5, 5.0, "failed", "fold sizes differ by 2")],
+                tests=[TestResult("test_folds", 4.5, 5.0, "partial", "fold sizes differ by 2")],
             ),
         ],
     )

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from grader.export import to_csv, to_gradescope, to_junit
-from grader.results import AssignmentResult, StudentResult
+from grader.results import TEST_STATUSES, AssignmentResult, StudentResult, TestResult
 
 from .conftest import KFOLD_MISSING
 
@@ -76,6 +76,34 @@ def test_junit_maps_each_status(students: list[StudentResult]) -> None:
     missing = case.find("skipped")
     assert missing is not None and missing.get("message") == KFOLD_MISSING
     assert case.get("name") == "kfold", "one case for the assignment, none per hidden test"
+
+
+def test_junit_reports_partial_credit_as_a_failure_that_names_the_points(
+        students: list[StudentResult]) -> None:
+    root = ET.fromstring(to_junit(students))
+    failure = root.find("testsuite[@name='alice.kfold']/testcase/failure")
+    assert failure is not None and failure.get("type") == "partial"
+    assert failure.get("message") == "4.5 of 5 points: fold sizes differ by 2"
+
+
+def test_junit_and_gradescope_map_every_test_status() -> None:
+    for status in TEST_STATUSES:
+        test = TestResult("test_x", 0.5 if status == "partial" else 0.0, 1.0, status, "why")
+        result = AssignmentResult("softmax", test.score, 1.0, "graded", tests=[test])
+        case = ET.fromstring(to_junit([StudentResult("s", [result])])).find(".//testcase")
+        assert case is not None
+        expected = {"passed": None, "partial": "failure", "failed": "failure",
+                    "skipped": "skipped"}.get(status, "error")
+        assert [child.tag for child in case] == ([expected] if expected else [])
+        (shown,) = to_gradescope(StudentResult("s", [result]))["tests"]
+        assert shown["status"] == ("passed" if status == "passed" else "failed")
+        assert shown["score"] == test.score
+
+
+def test_gradescope_marks_partial_credit(students: list[StudentResult]) -> None:
+    alice = to_gradescope(next(s for s in students if s.student == "alice"))
+    (folds,) = [t for t in alice["tests"] if t["name"] == "kfold: test_folds"]
+    assert folds["output"] == "[partial] fold sizes differ by 2" and folds["score"] == 4.5
 
 
 def test_junit_survives_terminal_codes_and_markup(students: list[StudentResult]) -> None:

@@ -78,7 +78,7 @@ def test_mutants_name_tests_of_the_hidden_suite() -> None:
         if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")
     }
     mutants = sorted((SUITE.parent / "mutants").glob("*.py"))
-    expected = {"untrained", "no_softmax", "shuffled_labels", "tiny_overfit"}
+    expected = {"untrained", "no_softmax", "shuffled_labels", "tiny_overfit", "scaled_outside"}
     assert {m.stem for m in mutants} >= expected
     for mutant in mutants:
         tree = ast.parse(mutant.read_text())
@@ -103,3 +103,17 @@ def test_trusted_side_modules_do_not_import_tensorflow() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_the_tier_benchmark_prints_a_row_per_model(tmp_path: Path) -> None:
+    """The command behind the README's tier figures runs (here its one fast model)."""
+    done = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "bench_jet_tiers.py"), "--n-samples",
+         "5000", "--only", "mass_multiplicity"],
+        capture_output=True, text=True, timeout=300, check=False, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("surrogate seed 0: 5,000 jets") and "tiers accuracy" in lines[0]
+    name, acc, auc, acc_points, auc_points, _ = lines[2].split()
+    assert name == "mass_multiplicity" and 0.3 < float(acc) < 0.74 and 0.5 < float(auc) < 1
+    assert 0.0 <= float(acc_points) <= 4 and 0.0 <= float(auc_points) <= 2

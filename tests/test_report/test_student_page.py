@@ -39,6 +39,32 @@ def test_every_test_shows_status_points_and_teaching_message(
     assert "RemoteException: ValueError: shapes (16,) and (15,) do not align" in html
 
 
+def test_partial_credit_reads_as_partial_not_failed(tmp_path: Path) -> None:
+    tests = [TestResult("test_accuracy_tier", 1.44, 4.0, "partial",
+                        "test accuracy 0.6891 on the surrogate data; full credit from 0.74", 1.0),
+             TestResult("test_model_learned", 1.0, 1.0, "passed", "", 1.0)]
+    student = StudentResult("dana", [AssignmentResult("jet_classifier", 2.44, 5.0, "graded",
+                                                      tests=tests)])
+    html = page(student, tmp_path)
+    assert 'class="status status-partial">partial credit<' in html
+    assert "1 partial, 1 passed" in html and 'class="status status-failed"' not in html
+    assert "1.44 / 4" in html and "full credit from 0.74" in html
+    assert ".status-partial" in html and ".status-skipped" in html  # the inlined style sheet
+
+
+def test_cell_errors_that_cost_nothing_are_said_to_cost_nothing(
+        alice: StudentResult, tmp_path: Path) -> None:
+    softmax = next(a for a in alice.assignments if a.assignment == "softmax")
+    assert softmax.score < softmax.max_score
+    assert "the grader runs offline" not in page(alice, tmp_path)  # they may have cost points
+    full = replace(softmax, score=7.0, max_score=10.0, raw_score=10.0,
+                   tests=[TestResult("test_rows_sum_to_one", 10.0, 10.0, "passed")])
+    html = page(replace(alice, assignments=[full]), tmp_path)
+    assert "the grader runs offline" in html and "These cells failed and were not needed" in html
+    clean = replace(full, notebook=None)
+    assert "the grader runs offline" not in page(replace(alice, assignments=[clean]), tmp_path)
+
+
 def test_the_assignment_message_is_shown(alice: StudentResult, tmp_path: Path) -> None:
     html = page(alice, tmp_path)
     assert "graded softmax.ipynb\nsubmitted 1 day late: -10%" in html
