@@ -95,14 +95,15 @@ def test_junit_and_gradescope_map_every_test_status() -> None:
         expected = {"passed": None, "partial": "failure", "failed": "failure",
                     "skipped": "skipped"}.get(status, "error")
         assert [child.tag for child in case] == ([expected] if expected else [])
-        (shown,) = to_gradescope(StudentResult("s", [result]))["tests"]
+        (shown,) = to_gradescope(result)["tests"]
         assert shown["status"] == ("passed" if status == "passed" else "failed")
         assert shown["score"] == test.score
 
 
 def test_gradescope_marks_partial_credit(students: list[StudentResult]) -> None:
-    alice = to_gradescope(next(s for s in students if s.student == "alice"))
-    (folds,) = [t for t in alice["tests"] if t["name"] == "kfold: test_folds"]
+    alice = next(s for s in students if s.student == "alice")
+    kfold = to_gradescope(next(a for a in alice.assignments if a.assignment == "kfold"))
+    (folds,) = [t for t in kfold["tests"] if t["name"] == "test_folds"]
     assert folds["output"] == "[partial] fold sizes differ by 2" and folds["score"] == 4.5
 
 
