@@ -12,12 +12,12 @@ blanked is drawn from ``rng`` (seeded per submission); the held-out split is dat
 
 One training run serves the scoring tests (``submission_cache``). Held-out labels are public
 (Kaggle's file): a score above ``[review]`` in ``assignment.toml`` is flagged on the page for
-a person to look at, and so is a submission holding a long run of literal numbers.
+a person to look at, and so is a submission holding a long run of literal numbers or code
+that loads data (``grader.review``).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ import pytest
 from grader.config import load_config
 from grader.errors import GradingAborted
 from grader.jets.metrics import tier_credit
+from grader.review import signs
 from grader.tables import to_table
 from grader.testing import assert_close, check
 
@@ -39,8 +40,8 @@ HELDOUT_CSV = REFERENCE_DIR / "heldout.csv"
 LABEL, ID = "Survived", "PassengerId"
 COW_HINT = ("with pandas 3 (copy-on-write), df['Age'].fillna(value, inplace=True) changes a "
             "copy and leaves df as it was: write df['Age'] = df['Age'].fillna(value)")
-LITERAL_RUN = re.compile(r"(?:[-+]?\d+(?:\.\d+)?\s*,\s*){200,}")
-"""200 or more numbers in a row, separated by commas: a table pasted into the code."""
+LOADERS = ("sklearn.datasets", "fetch_openml", "read_csv", "open(")
+"""Text that loads data: the graded file needs none (README "Rules")."""
 
 
 @dataclass
@@ -306,21 +307,12 @@ def _review(submission: Any, data: Data, artifacts: Any, metric: str, value: flo
     if limit is not None and value > float(limit):
         notes.append(f"held-out {metric} {value:.3f} is above {float(limit):.2f}, more than "
                      "any honest model measured on this data reaches")
-    if any(LITERAL_RUN.search(text) for text in _sources(submission)):
-        notes.append("the code holds a run of 200 or more literal numbers")
+    notes += signs(getattr(submission, "sources", {}), LOADERS)
     if not notes:
         return ""
     note = "; ".join(notes) + ": flagged for review (held-out labels are public data)"
     artifacts.setdefault("metrics", {})["review"] = note
     return note
-
-
-def _sources(submission: Any) -> list[str]:
-    texts = []
-    for name, blob in getattr(submission, "sources", {}).items():
-        if str(name).endswith((".py", ".ipynb")):
-            texts.append(bytes(blob).decode("utf-8", errors="replace"))
-    return texts
 
 
 def _tiered(value: float, metric: str, what: str, data: Data, credit: Any,
