@@ -24,10 +24,13 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 validate: $(STAMP)
-	$(BIN)/grade validate -a softmax -a cross_entropy -a kfold -a early_stopping
+	$(BIN)/grade validate -a softmax -a cross_entropy -a kfold -a early_stopping \
+		-a classifier_metrics -a titanic
 	# The jet suite draws no cases from the secret (its held-out split is fixed data), and
 	# each extra secret would train every variant again: one secret is enough for it.
 	GRADER_JET_N_SAMPLES=60000 $(BIN)/grade validate -a jet_classifier --secrets 1
+	# The Iris split is fixed data too, and each variant trains a network: one secret.
+	$(BIN)/grade validate -a iris_classifier --secrets 1
 
 test: $(STAMP) lint validate
 	$(BIN)/python -m pytest -q -ra

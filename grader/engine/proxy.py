@@ -272,6 +272,11 @@ class SubmissionProxy:
     def files(self) -> list[str]:
         return list(self._run.files)
 
+    @property
+    def sources(self) -> dict[str, bytes]:
+        """The submitted files' bytes, for checks that read the code (nothing runs here)."""
+        return dict(self._run.files)
+
 
 def _missing_message(name: str, run: AssignmentRun, load: LoadReport) -> str:
     """Why ``name`` is missing, in one line: the errors themselves are listed once, above

@@ -1,6 +1,7 @@
 """Proof that a bundle holds nothing of ``reference/``: paths, files, or lines.
 
-A line of a reference file (solution, hidden suite, mutant) is *distinctive* when it is
+A line of a reference file (solution, hidden suite, mutant, or a row of held-out data such
+as ``reference/titanic/heldout.csv``) is *distinctive* when it is
 longer than ``MIN_LENGTH`` characters once stripped, is not boilerplate any module may
 share (an import, an ``except (TypeError, ValueError):``), and does not also occur in
 ``assignments/`` as released (a stub's signature or docstring is shared on purpose; a
@@ -30,6 +31,8 @@ from ..errors import ConfigError
 from ..seeds import SECRET_FILE, course_secret
 
 MIN_LENGTH = 30
+DATA_SUFFIXES = (".py", ".csv")
+"""Reference files whose lines count: code, and held-out rows (a CSV's rows are long and unique)."""
 GRADER_PACKAGE = Path(__file__).resolve().parents[1]
 _TRIVIAL = re.compile(r"(?:import\s|from\s+\S+\s+import\s|except\b[^:]*:$)")
 
@@ -69,10 +72,11 @@ def _package_lines() -> dict[str, str]:
 
 
 def _candidates(reference_dir: Path, assignments_dir: Path) -> Iterator[tuple[str, str]]:
-    """(line, origin) for each line of ``reference_dir/**/*.py`` long and particular enough
-    to count, that ``assignments/`` does not already publish."""
+    """(line, origin) for each line of ``reference_dir``'s code and data files
+    (``DATA_SUFFIXES``) long and particular enough to count, that ``assignments/`` does not
+    already publish."""
     public = "\n".join(published_text(path) for path in _files(assignments_dir))
-    for path in sorted(reference_dir.rglob("*.py")):
+    for path in sorted(p for p in _files(reference_dir) if p.suffix in DATA_SUFFIXES):
         for number, line in enumerate(_lines(path), 1):
             text = line.strip()
             if len(text) > MIN_LENGTH and not trivial(text) and text not in public:
@@ -80,7 +84,7 @@ def _candidates(reference_dir: Path, assignments_dir: Path) -> Iterator[tuple[st
 
 
 def distinctive_lines(reference_dir: Path, assignments_dir: Path) -> dict[str, str]:
-    """Every distinctive line of ``reference_dir/**/*.py``, mapped to where it comes from."""
+    """Every distinctive line of ``reference_dir``'s code and data, mapped to its origin."""
     package = _package_lines()
     package_text = "\n".join(package)
     found: dict[str, str] = {}

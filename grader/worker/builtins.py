@@ -3,7 +3,8 @@
 They run in the sandboxed worker, next to student code, so this module imports nothing from
 the rest of ``grader``: the standard library, numpy, and TensorFlow/Keras only, and those
 lazily, so a worker without TensorFlow can still import it (and say so when asked).
-The hidden jet suite uses them to seed the student's training and to load a saved model.
+The hidden jet suite uses them to seed the student's training and to load a saved model;
+the Titanic suite to hand the student a data frame and read back its features (``tables``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .saved_model import check_keras_archive
+from .tables import float_matrix, table_frame
 from .trap import TRAP
 
 
@@ -91,4 +93,6 @@ BUILTINS: dict[str, Callable[..., Any]] = {
     "load_keras_model": load_keras_model,
     "forbidden_calls": forbidden_calls,
     "assign_in_place": assign_in_place,
+    "table_frame": table_frame,
+    "float_matrix": float_matrix,
 }

@@ -176,6 +176,27 @@ class Builtin(TypedDict):
     kwargs: dict[str, Any]
 
 
+class Table(TypedDict):
+    """A data frame sent to the worker as columns (the ``table_frame`` builtin builds it there).
+
+    The frame itself never crosses back: the student's ``preprocess`` returns whatever it
+    likes, which stays in the worker behind a handle, and the suite asks only for what it
+    scores (``float_matrix``: the features as one float64 array). Each column is one numpy
+    array (``values``, strings as a ``<U`` array, numbers as themselves) with its pandas
+    dtype name (one of ``TABLE_DTYPES``) and a boolean array ``missing`` where the value is
+    absent (NaN in the rebuilt frame).
+    """
+
+    columns: list[str]
+    dtypes: list[str]
+    values: list[Any]
+    missing: list[Any]
+
+
+TABLE_DTYPES = ("int64", "float64", "bool", "str")
+"""The column dtypes a ``Table`` may carry (Kaggle's CSV needs no other)."""
+
+
 class Has(TypedDict):
     op: Literal["has"]
     ns: str

@@ -16,7 +16,8 @@ from grader.validate import Variant, grade_variant, judge, variants
 
 REPO = Path(__file__).resolve().parents[2]
 COURSE = Course(REPO)
-ASSIGNMENTS = ["softmax", "cross_entropy", "kfold", "early_stopping"]
+ASSIGNMENTS = ["softmax", "cross_entropy", "kfold", "early_stopping", "classifier_metrics",
+               "titanic"]
 CASES = [(name, variant) for name in ASSIGNMENTS for variant in variants(COURSE, name)]
 
 pytestmark = pytest.mark.slow

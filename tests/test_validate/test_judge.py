@@ -68,7 +68,8 @@ def test_expected_failures_are_read_without_importing(tmp_path: Path) -> None:
     assert expected_failures(path) == ["test_a"]
 
 
-@pytest.mark.parametrize("name", ["softmax", "cross_entropy", "kfold", "early_stopping"])
+@pytest.mark.parametrize("name", ["softmax", "cross_entropy", "kfold", "early_stopping",
+                                  "classifier_metrics", "titanic", "iris_classifier"])
 def test_every_assignment_has_each_kind_of_variant(name: str) -> None:
     kinds = [v.kind for v in variants(Course(REPO), name)]
     assert kinds[0] == "reference"
