@@ -140,6 +140,9 @@ def test_a_bad_course_toml_names_the_file(course: Path, text: str, says: str) ->
     assert "course.toml" in str(raised.value)
 
 
-def test_the_projects_own_course_releases_its_five_assignments() -> None:
-    assert Course(REPO).released() == [
-        "cross_entropy", "early_stopping", "jet_classifier", "kfold", "softmax"]
+def test_the_projects_own_course_releases_seven_and_holds_iris_back() -> None:
+    course = Course(REPO)
+    assert course.released() == [
+        "classifier_metrics", "cross_entropy", "early_stopping", "jet_classifier", "kfold",
+        "softmax", "titanic"]
+    assert "iris_classifier" in course.names()

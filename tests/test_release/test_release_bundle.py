@@ -80,9 +80,9 @@ def _reference_lines() -> dict[str, str]:
     return lines
 
 
-def test_every_assignment_is_released_with_its_parts(bundle: Path) -> None:
-    assert COURSE.names()
-    for name in COURSE.names():
+def test_every_released_assignment_is_in_the_bundle_with_its_parts(bundle: Path) -> None:
+    assert COURSE.released()
+    for name in COURSE.released():
         folder = bundle / "assignments" / name
         for part in ("README.md", "test_public.py", "assignment.toml"):
             assert (folder / part).read_bytes() == (
@@ -90,6 +90,8 @@ def test_every_assignment_is_released_with_its_parts(bundle: Path) -> None:
         for stub in (COURSE.assignments_dir / name).glob(f"{name}.*"):
             assert (folder / stub.name).is_file()
     assert "grade check" in (bundle / "README.md").read_text()
+    held = set(COURSE.names()) - set(COURSE.released())
+    assert held and not [n for n in held if (bundle / "assignments" / n).exists()]
 
 
 def test_the_grader_package_is_included_without_caches(bundle: Path) -> None:
